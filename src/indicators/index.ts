@@ -1,0 +1,3 @@
+export { parseIp, parseCidr, rangeToCidrs, ipBytes, type Network, type IpVersion, type Parsed } from './ip.ts';
+export { parseDomain, isPublicSuffix, urlHost, emailDomain, refang } from './domain.ts';
+export { parseAsn } from './asn.ts';
