@@ -4,6 +4,7 @@
  * the JSON-lines intake format all follow from this declaration.
  */
 import { Type, type Static } from '@sinclair/typebox';
+import { literals } from '../typebox.ts';
 
 export const KINDS = [
   'compromised',
@@ -29,11 +30,6 @@ export type Tlp = (typeof TLP_LABELS)[number];
 export const RELIABILITIES = ['A', 'B', 'C', 'D', 'E', 'F'] as const;
 export type Reliability = (typeof RELIABILITIES)[number];
 
-const literals = <T extends string>(values: readonly T[], description: string) =>
-  Type.Union(
-    values.map((v) => Type.Literal(v)),
-    { description },
-  );
 
 export const KindSchema = literals(KINDS, 'Kind of threat, a small fixed taxonomy close to the ENISA reference taxonomy.');
 export const SeveritySchema = literals(SEVERITIES, 'How serious the threat is for the subject.');

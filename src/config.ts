@@ -1,0 +1,39 @@
+/**
+ * Every setting Koppel reads from the environment, declared once with its meaning and default.
+ * The README's configuration table and `koppel config` are made from this list.
+ */
+import path from 'node:path';
+
+export interface Setting {
+  name: string;
+  description: string;
+  default?: string;
+}
+
+export const SETTINGS = [
+  { name: 'KOPPEL_DATA_DIR', description: 'Data folder of the embedded store (PGlite).', default: './koppel-data' },
+  { name: 'DATABASE_URL', description: 'PostgreSQL connection URL; when set, the embedded store is not used.' },
+  { name: 'KOPPEL_PORT', description: 'Port of `koppel serve`.', default: '8080' },
+  { name: 'KOPPEL_HOST', description: 'Address `koppel serve` listens on.', default: '127.0.0.1' },
+  { name: 'KOPPEL_PUBLIC_URL', description: 'Public base URL of the API, used in notices for the verification page.', default: 'http://localhost:8080' },
+  { name: 'KOPPEL_LOG_LEVEL', description: 'Log level: fatal, error, warn, info, debug, trace.', default: 'info' },
+] as const satisfies readonly Setting[];
+
+export type SettingName = (typeof SETTINGS)[number]['name'];
+
+export type Environment = Readonly<Record<string, string | undefined>>;
+
+export function setting(env: Environment, name: SettingName): string | undefined {
+  const value = env[name];
+  if (value !== undefined && value !== '') return value;
+  return SETTINGS.find((s) => s.name === name)?.default;
+}
+
+export type StoreLocation = { kind: 'postgres'; url: string } | { kind: 'embedded'; dataDir: string };
+
+/** Where the data lives: PostgreSQL when DATABASE_URL is set, otherwise the embedded data folder. */
+export function storeLocation(env: Environment, cwd: string, dataDirOption?: string): StoreLocation {
+  const url = env.DATABASE_URL;
+  if (url && !dataDirOption) return { kind: 'postgres', url };
+  return { kind: 'embedded', dataDir: path.resolve(cwd, dataDirOption ?? setting(env, 'KOPPEL_DATA_DIR') ?? './koppel-data') };
+}
