@@ -1,19 +1,19 @@
 /** Running commands in this process: the store is opened on first use and closed at the end. */
 import { inProcessBus } from '../bus/index.ts';
-import { storeLocation, type Environment } from '../config.ts';
+import type { Environment, StoreLocation } from '../config.ts';
 import type { Context } from '../context.ts';
 import { openStore } from '../store/index.ts';
 import { cliActor, type Io, type Runtime } from './runtime.ts';
 
-export function localRuntime(io: Io, cwd: string, env: Environment, commandLine: string): Runtime & { close(): Promise<void> } {
+export function localRuntime(io: Io, cwd: string, env: Environment, location: StoreLocation, commandLine: string): Runtime & { close(): Promise<void> } {
   let opened: Promise<Context> | undefined;
   return {
     io,
     cwd,
     env,
     actor: cliActor(),
-    context(dataDir?: string) {
-      opened ??= openStore(storeLocation(env, cwd, dataDir), commandLine).then((store) => ({ store, bus: inProcessBus(), env }));
+    context() {
+      opened ??= openStore(location, commandLine).then((store) => ({ store, bus: inProcessBus(), env }));
       return opened;
     },
     async close() {

@@ -19,7 +19,7 @@ const server = location.kind === 'embedded' && argv[0] !== 'serve' ? readLock(lo
 if (server) {
   process.exitCode = await runThroughServer(server, argv, cwd);
 } else {
-  const rt = localRuntime(processIo, cwd, process.env, argv.join(' '));
+  const rt = localRuntime(processIo, cwd, process.env, location, argv.join(' '));
   process.exitCode = await runProgram(rt, argv);
   await rt.close();
 }

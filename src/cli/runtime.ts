@@ -16,7 +16,7 @@ export interface Runtime {
   cwd: string;
   env: Environment;
   /** The store and bus, opened once per command (or the server's own, when run through it). */
-  context(dataDir?: string): Promise<Context>;
+  context(): Promise<Context>;
   actor: Actor;
 }
 

@@ -5,8 +5,8 @@ import { buildApi } from '../api/index.ts';
 import { bridgeRoute } from './bridge.ts';
 import type { Runtime } from './runtime.ts';
 
-export async function serve(rt: Runtime, options: { port: number; host: string; dataDir?: string }): Promise<void> {
-  const context = await rt.context(options.dataDir);
+export async function serve(rt: Runtime, options: { port: number; host: string }): Promise<void> {
+  const context = await rt.context();
   const secret = randomBytes(32).toString('base64url');
   const app = await buildApi(context, {
     logger: { level: setting(rt.env, 'KOPPEL_LOG_LEVEL') ?? 'info' },

@@ -15,7 +15,7 @@ export function parseDomain(text: string): Parsed<string> {
   const ascii = domainToASCII(trimmed.toLowerCase());
   if (ascii === '' || ascii.length > 253) return { ok: false, reason: `not a valid domain name: "${trimmed}"` };
   const labels = ascii.split('.');
-  if (labels.length < 2 || !labels.every((l) => LABEL.test(l)) || /^\d+$/.test(labels[labels.length - 1])) {
+  if (!labels.every((l) => LABEL.test(l)) || /^\d+$/.test(labels[labels.length - 1])) {
     return { ok: false, reason: `not a valid domain name: "${trimmed}"` };
   }
   return { ok: true, value: ascii };

@@ -18,11 +18,12 @@ export interface AssetValue {
 export function detectAssetKind(text: string): AssetKind | undefined {
   const t = text.trim();
   if (/^(cpe:|pkg:)/i.test(t)) return 'software';
-  if (t.includes('/') && parseCidr(t).ok) return 'cidr';
-  if (parseIp(t).ok || /^[\d.]+$/.test(t) || /^[\da-f:]+$/i.test(t) && t.includes('::')) return 'ip';
+  const looksLikeAddress = (s: string) => parseIp(s).ok || /^\d+(\.\d+)+$/.test(s) || (/^[\da-f:.]+$/i.test(s) && s.includes(':'));
+  if (t.includes('/') && looksLikeAddress(t.slice(0, t.indexOf('/')))) return 'cidr';
+  if (looksLikeAddress(t)) return 'ip';
   if (/^(as)?\d+$/i.test(t)) return 'asn';
   if (/\s/.test(t)) return 'software';
-  if (t.includes('.')) return 'domain';
+  if (t.includes('.') || /^[a-z0-9-]+$/i.test(t)) return 'domain';
   return undefined;
 }
 

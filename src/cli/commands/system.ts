@@ -11,8 +11,8 @@ export function serveCommand(rt: Runtime): Command {
     .description('run the API and the continuous work (the main job)')
     .addOption(new Option('--port <port>', 'port to listen on').env('KOPPEL_PORT').default(setting(rt.env, 'KOPPEL_PORT')).argParser(Number))
     .addOption(new Option('--host <address>', 'address to listen on').env('KOPPEL_HOST').default(setting(rt.env, 'KOPPEL_HOST')))
-    .action(async (o: { port: number; host: string }, command: Command) => {
-      await serve(rt, { port: o.port, host: o.host, dataDir: command.optsWithGlobals().dataDir });
+    .action(async (o: { port: number; host: string }) => {
+      await serve(rt, o);
     });
 }
 
