@@ -65,6 +65,102 @@ const registry: Migration = {
   },
 };
 
+const intake: Migration = {
+  async up(db: Kysely<unknown>) {
+    await sql`
+      CREATE TABLE sources (
+        id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        name text NOT NULL UNIQUE CHECK (name <> ''),
+        format text NOT NULL,
+        reliability text NOT NULL CHECK (reliability IN ('A', 'B', 'C', 'D', 'E', 'F')),
+        tlp text NOT NULL CHECK (tlp IN ('CLEAR', 'GREEN', 'AMBER', 'AMBER+STRICT', 'RED')),
+        severity text CHECK (severity IN ('critical', 'high', 'medium', 'low', 'info')),
+        reports_daily boolean NOT NULL DEFAULT false,
+        created_at timestamptz NOT NULL DEFAULT now()
+      )`.execute(db);
+    await sql`
+      CREATE TABLE batches (
+        id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        source_id bigint NOT NULL REFERENCES sources(id),
+        file text NOT NULL,
+        format text NOT NULL,
+        started_at timestamptz NOT NULL DEFAULT now(),
+        finished_at timestamptz,
+        status text NOT NULL DEFAULT 'running' CHECK (status IN ('running', 'done', 'failed')),
+        rows integer NOT NULL DEFAULT 0,
+        observations integer NOT NULL DEFAULT 0,
+        duplicates integer NOT NULL DEFAULT 0,
+        rejected integer NOT NULL DEFAULT 0,
+        findings_new integer NOT NULL DEFAULT 0,
+        findings_seen_again integer NOT NULL DEFAULT 0,
+        error text
+      )`.execute(db);
+    await sql`
+      CREATE TABLE batch_errors (
+        batch_id bigint NOT NULL REFERENCES batches(id) ON DELETE CASCADE,
+        line integer NOT NULL,
+        field text,
+        reason text NOT NULL
+      )`.execute(db);
+    await sql`CREATE INDEX batch_errors_batch ON batch_errors (batch_id, line)`.execute(db);
+    await sql`
+      CREATE TABLE observations (
+        id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        dedupe_key text NOT NULL UNIQUE,
+        batch_id bigint REFERENCES batches(id) ON DELETE SET NULL,
+        source_id bigint NOT NULL REFERENCES sources(id),
+        observed_at timestamptz NOT NULL,
+        received_at timestamptz NOT NULL,
+        kind text NOT NULL,
+        type text NOT NULL,
+        severity text NOT NULL,
+        reliability text NOT NULL,
+        tlp text NOT NULL,
+        subject_net cidr,
+        subject_host_rev text,
+        subject_asn bigint,
+        record jsonb NOT NULL
+      )`.execute(db);
+    await sql`CREATE INDEX observations_net ON observations USING gist (subject_net inet_ops)`.execute(db);
+    await sql`CREATE INDEX observations_host ON observations (subject_host_rev text_pattern_ops)`.execute(db);
+    await sql`CREATE INDEX observations_asn ON observations (subject_asn) WHERE subject_asn IS NOT NULL`.execute(db);
+    await sql`CREATE INDEX observations_observed ON observations (observed_at)`.execute(db);
+    await sql`
+      CREATE TABLE findings (
+        id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        organisation_id bigint NOT NULL REFERENCES organisations(id) ON DELETE CASCADE,
+        kind text NOT NULL,
+        type text NOT NULL,
+        indicator text NOT NULL,
+        severity text NOT NULL,
+        tlp text NOT NULL,
+        source_id bigint NOT NULL REFERENCES sources(id),
+        first_seen timestamptz NOT NULL,
+        last_seen timestamptz NOT NULL,
+        count integer NOT NULL DEFAULT 1,
+        status text NOT NULL DEFAULT 'new' CHECK (status IN ('new', 'notified', 'acknowledged', 'resolved', 'false-positive', 'suppressed')),
+        status_changed_at timestamptz NOT NULL DEFAULT now(),
+        status_reason text,
+        UNIQUE (organisation_id, kind, type, indicator)
+      )`.execute(db);
+    await sql`CREATE INDEX findings_status ON findings (status, last_seen)`.execute(db);
+    await sql`
+      CREATE TABLE finding_assets (
+        finding_id bigint NOT NULL REFERENCES findings(id) ON DELETE CASCADE,
+        asset_id bigint NOT NULL REFERENCES assets(id) ON DELETE CASCADE,
+        PRIMARY KEY (finding_id, asset_id)
+      )`.execute(db);
+    await sql`
+      CREATE TABLE finding_observations (
+        finding_id bigint NOT NULL REFERENCES findings(id) ON DELETE CASCADE,
+        observation_id bigint NOT NULL REFERENCES observations(id) ON DELETE CASCADE,
+        PRIMARY KEY (finding_id, observation_id)
+      )`.execute(db);
+    await sql`CREATE INDEX finding_observations_observation ON finding_observations (observation_id)`.execute(db);
+  },
+};
+
 export const MIGRATIONS: Record<string, Migration> = {
   '0001-registry': registry,
+  '0002-intake-and-findings': intake,
 };

@@ -1,5 +1,7 @@
 /** The tables as Kysely sees them. Migrations in migrations.ts create them. */
 import type { Generated } from 'kysely';
+import type { FindingStatus } from '../findings/model.ts';
+import type { Kind, Observation, Reliability, Severity, Tlp } from '../observations/model.ts';
 
 
 export interface OrganisationTable {
@@ -52,7 +54,88 @@ export interface ApiTokenTable {
   revoked_at: Date | null;
 }
 
+export interface SourceTable {
+  id: Generated<number>;
+  name: string;
+  format: string;
+  reliability: Reliability;
+  tlp: Tlp;
+  severity: Severity | null;
+  /** A source that reports every day: what it stops reporting is taken as fixed. */
+  reports_daily: Generated<boolean>;
+  created_at: Generated<Date>;
+}
+
+export interface BatchTable {
+  id: Generated<number>;
+  source_id: number;
+  file: string;
+  format: string;
+  started_at: Generated<Date>;
+  finished_at: Date | null;
+  status: Generated<'running' | 'done' | 'failed'>;
+  rows: Generated<number>;
+  observations: Generated<number>;
+  duplicates: Generated<number>;
+  rejected: Generated<number>;
+  findings_new: Generated<number>;
+  findings_seen_again: Generated<number>;
+  error: string | null;
+}
+
+export interface BatchErrorTable {
+  batch_id: number;
+  line: number;
+  field: string | null;
+  reason: string;
+}
+
+export interface ObservationTable {
+  id: Generated<number>;
+  dedupe_key: string;
+  batch_id: number | null;
+  source_id: number;
+  observed_at: Date;
+  received_at: Date;
+  kind: Kind;
+  type: string;
+  severity: Severity;
+  reliability: Reliability;
+  tlp: Tlp;
+  /** The subject's address (as /32 or /128) or network, for range queries. */
+  subject_net: string | null;
+  /** The subject's domain (or URL host, e-mail domain) with its labels reversed: `nl.example.www`. */
+  subject_host_rev: string | null;
+  subject_asn: number | null;
+  /** The whole Observation as declared in observations/model.ts. */
+  record: Observation;
+}
+
+export interface FindingTable {
+  id: Generated<number>;
+  organisation_id: number;
+  kind: Kind;
+  type: string;
+  indicator: string;
+  severity: Severity;
+  tlp: Tlp;
+  source_id: number;
+  first_seen: Date;
+  last_seen: Date;
+  count: Generated<number>;
+  status: Generated<FindingStatus>;
+  status_changed_at: Generated<Date>;
+  status_reason: string | null;
+}
+
 export interface Database {
+  sources: SourceTable;
+  batches: BatchTable;
+  batch_errors: BatchErrorTable;
+  observations: ObservationTable;
+  findings: FindingTable;
+  finding_assets: { finding_id: number; asset_id: number };
+  finding_observations: { finding_id: number; observation_id: number };
   organisations: OrganisationTable;
   contacts: ContactTable;
   assets: AssetTable;

@@ -1,0 +1,39 @@
+/** Findings: an organisation affected by a threat through one or more of its assets, followed until fixed. */
+import type { Kind, Severity, Tlp } from '../observations/model.ts';
+
+export const FINDING_STATUSES = ['new', 'notified', 'acknowledged', 'resolved', 'false-positive', 'suppressed'] as const;
+export type FindingStatus = (typeof FINDING_STATUSES)[number];
+
+/** One observation matched to one asset of one organisation: the raw material of findings. */
+export interface Match {
+  organisationId: number;
+  assetId: number;
+  observationId: number;
+  sourceId: number;
+  kind: Kind;
+  type: string;
+  /** The subject's indicator that matched, as reported: an address, network, domain, URL, e-mail address or AS. */
+  indicator: string;
+  severity: Severity;
+  tlp: Tlp;
+  observedAt: string;
+}
+
+export interface Finding {
+  id: number;
+  org: string;
+  /** The matched asset(s) as registered. */
+  asset: string;
+  assets: string[];
+  indicator: string;
+  kind: Kind;
+  type: string;
+  severity: Severity;
+  tlp: Tlp;
+  source: string;
+  status: FindingStatus;
+  statusReason: string | null;
+  firstSeen: string;
+  lastSeen: string;
+  count: number;
+}

@@ -1,0 +1,130 @@
+/** Findings in the store: one per organisation and threat, updated when seen again. */
+import { sql, type Kysely } from 'kysely';
+import { KoppelError } from '../errors.ts';
+import { SEVERITIES, TLP_LABELS } from '../observations/model.ts';
+import type { Database } from '../store/index.ts';
+import type { Finding, FindingStatus, Match } from './model.ts';
+
+type Db = Kysely<Database>;
+
+const findingKey = (m: Match) => `${m.organisationId}\t${m.kind}\t${m.type}\t${m.indicator}`;
+
+/** Lower index = more severe, so `min` picks the most serious; TLP likewise picks the strictest. */
+const SEVERITY_ORDER = sql.raw(`ARRAY[${SEVERITIES.map((s) => `'${s}'`).join(',')}]`);
+const TLP_ORDER = sql.raw(`ARRAY[${[...TLP_LABELS].reverse().map((t) => `'${t}'`).join(',')}]`);
+
+/**
+ * Turns matches into findings: new ones are created, existing ones get their last sighting and
+ * count updated, and a resolved finding seen again reopens. Returns how many were new and how
+ * many seen again.
+ */
+export async function recordMatches(db: Db, matches: Match[]): Promise<{ created: number; seenAgain: number }> {
+  if (matches.length === 0) return { created: 0, seenAgain: 0 };
+  const groups = new Map<string, { first: Match; last: string; earliest: string; count: number; observations: Set<number>; assets: Set<number> }>();
+  for (const m of matches) {
+    const key = findingKey(m);
+    const g = groups.get(key);
+    if (!g) {
+      groups.set(key, { first: m, last: m.observedAt, earliest: m.observedAt, count: 1, observations: new Set([m.observationId]), assets: new Set([m.assetId]) });
+      continue;
+    }
+    if (!g.observations.has(m.observationId)) g.count++;
+    g.observations.add(m.observationId);
+    g.assets.add(m.assetId);
+    if (m.observedAt > g.last) g.last = m.observedAt;
+    if (m.observedAt < g.earliest) g.earliest = m.observedAt;
+    if (SEVERITIES.indexOf(m.severity) < SEVERITIES.indexOf(g.first.severity)) g.first = { ...g.first, severity: m.severity };
+    if (TLP_LABELS.indexOf(m.tlp) > TLP_LABELS.indexOf(g.first.tlp)) g.first = { ...g.first, tlp: m.tlp };
+  }
+  const list = [...groups.values()];
+  const upserted = await sql<{ id: number; created: boolean; org: number; kind: string; type: string; indicator: string }>`
+    INSERT INTO findings AS f (organisation_id, kind, type, indicator, severity, tlp, source_id, first_seen, last_seen, count)
+    SELECT * FROM unnest(
+      ${list.map((g) => g.first.organisationId)}::bigint[], ${list.map((g) => g.first.kind)}::text[], ${list.map((g) => g.first.type)}::text[],
+      ${list.map((g) => g.first.indicator)}::text[], ${list.map((g) => g.first.severity)}::text[], ${list.map((g) => g.first.tlp)}::text[],
+      ${list.map((g) => g.first.sourceId)}::bigint[], ${list.map((g) => g.earliest)}::timestamptz[], ${list.map((g) => g.last)}::timestamptz[],
+      ${list.map((g) => g.count)}::int[])
+    ON CONFLICT (organisation_id, kind, type, indicator) DO UPDATE SET
+      last_seen = greatest(f.last_seen, excluded.last_seen),
+      first_seen = least(f.first_seen, excluded.first_seen),
+      count = f.count + excluded.count,
+      source_id = excluded.source_id,
+      severity = (${SEVERITY_ORDER})[least(array_position(${SEVERITY_ORDER}, f.severity), array_position(${SEVERITY_ORDER}, excluded.severity))],
+      tlp = (${TLP_ORDER})[least(array_position(${TLP_ORDER}, f.tlp), array_position(${TLP_ORDER}, excluded.tlp))],
+      status = CASE WHEN f.status = 'resolved' AND excluded.last_seen > f.status_changed_at THEN 'new' ELSE f.status END,
+      status_reason = CASE WHEN f.status = 'resolved' AND excluded.last_seen > f.status_changed_at THEN 'seen again after it was resolved' ELSE f.status_reason END,
+      status_changed_at = CASE WHEN f.status = 'resolved' AND excluded.last_seen > f.status_changed_at THEN now() ELSE f.status_changed_at END
+    RETURNING id, (xmax = 0) AS created, organisation_id AS org, kind, type, indicator`.execute(db);
+  const idOf = new Map(upserted.rows.map((r) => [`${r.org}\t${r.kind}\t${r.type}\t${r.indicator}`, r.id]));
+  const links = list.flatMap((g) => {
+    const id = idOf.get(findingKey(g.first))!;
+    return { id, assets: [...g.assets], observations: [...g.observations] };
+  });
+  const assetPairs = links.flatMap((l) => l.assets.map((a) => [l.id, a] as const));
+  const observationPairs = links.flatMap((l) => l.observations.map((o) => [l.id, o] as const));
+  await sql`INSERT INTO finding_assets (finding_id, asset_id) SELECT * FROM unnest(${assetPairs.map((p) => p[0])}::bigint[], ${assetPairs.map((p) => p[1])}::bigint[]) ON CONFLICT DO NOTHING`.execute(db);
+  await sql`INSERT INTO finding_observations (finding_id, observation_id) SELECT * FROM unnest(${observationPairs.map((p) => p[0])}::bigint[], ${observationPairs.map((p) => p[1])}::bigint[]) ON CONFLICT DO NOTHING`.execute(db);
+  const created = upserted.rows.filter((r) => r.created).length;
+  return { created, seenAgain: upserted.rows.length - created };
+}
+
+export interface FindingFilter {
+  org?: string;
+  status?: FindingStatus;
+  limit?: number;
+}
+
+export async function listFindings(db: Db, filter: FindingFilter = {}): Promise<Finding[]> {
+  let query = db
+    .selectFrom('findings as f')
+    .innerJoin('organisations as o', 'o.id', 'f.organisation_id')
+    .innerJoin('sources as s', 's.id', 'f.source_id')
+    .selectAll('f')
+    .select(['o.ref as org', 's.name as source'])
+    .select(sql<string[]>`ARRAY(SELECT a.value FROM finding_assets fa JOIN assets a ON a.id = fa.asset_id WHERE fa.finding_id = f.id ORDER BY a.value)`.as('assets'))
+    .orderBy('f.last_seen', 'desc')
+    .orderBy('f.id');
+  if (filter.org !== undefined) query = query.where('o.ref', '=', filter.org);
+  if (filter.status !== undefined) query = query.where('f.status', '=', filter.status);
+  if (filter.limit !== undefined) query = query.limit(filter.limit);
+  const rows = await query.execute();
+  return rows.map((r) => ({
+    id: r.id,
+    org: r.org,
+    asset: r.assets[0] ?? '',
+    assets: r.assets,
+    indicator: r.indicator,
+    kind: r.kind,
+    type: r.type,
+    severity: r.severity,
+    tlp: r.tlp,
+    source: r.source,
+    status: r.status,
+    statusReason: r.status_reason,
+    firstSeen: r.first_seen.toISOString(),
+    lastSeen: r.last_seen.toISOString(),
+    count: r.count,
+  }));
+}
+
+/**
+ * Findings from sources that report every day, not seen for `days`, are taken as fixed. A finding an
+ * analyst or organisation has already closed (false positive, suppressed) keeps its status.
+ */
+export async function resolveUnseen(db: Db, now: Date, days: number): Promise<number> {
+  const result = await sql`
+    UPDATE findings f SET status = 'resolved', status_changed_at = ${now}, status_reason = ${`not seen for ${days} days by a source that reports daily`}
+    FROM sources s
+    WHERE s.id = f.source_id AND s.reports_daily AND f.status IN ('new', 'notified', 'acknowledged')
+      AND f.last_seen < ${new Date(now.getTime() - days * 86_400_000)}`.execute(db);
+  return Number(result.numAffectedRows ?? 0);
+}
+
+export async function setFindingStatus(db: Db, id: number, status: FindingStatus, reason?: string): Promise<void> {
+  const result = await db
+    .updateTable('findings')
+    .set({ status, status_reason: reason ?? null, status_changed_at: new Date() })
+    .where('id', '=', id)
+    .executeTakeFirst();
+  if (Number(result.numUpdatedRows) === 0) throw new KoppelError('not-found', `no finding ${id}`);
+}

@@ -1,0 +1,94 @@
+/** Observations in the store: deduplicated, indexed by subject for retro-matching, purged after retention. */
+import { createHash } from 'node:crypto';
+import { sql, type Kysely } from 'kysely';
+import { emailDomain, parseAsn, parseCidr, parseDomain, parseIp, urlHost } from '../indicators/index.ts';
+import type { Database } from '../store/index.ts';
+import type { Observation } from './model.ts';
+import { reverseLabels, subjectHost, subjectNetwork } from './subject.ts';
+
+type Db = Kysely<Database>;
+
+/**
+ * Identity of an observation: the same source reporting the same thing about the same subject at
+ * the same time is one observation, however often the file is ingested.
+ */
+export function observationKey(o: Observation): string {
+  return createHash('sha256')
+    .update(JSON.stringify([o.source, o.observedAt, o.kind, o.type, o.subject, o.others, o.evidence]))
+    .digest('base64url');
+}
+
+/**
+ * Stores the observations that are new; returns, per input, its id when it was new and undefined
+ * when the store already had it.
+ */
+export async function insertObservations(db: Db, batchId: number, sourceId: number, observations: Observation[]): Promise<Array<number | undefined>> {
+  if (observations.length === 0) return [];
+  const keys = observations.map(observationKey);
+  const nets = observations.map((o) => subjectNetwork(o) ?? null);
+  const hosts = observations.map((o) => {
+    const host = subjectHost(o);
+    return host ? reverseLabels(host) : null;
+  });
+  const result = await sql<{ id: number; dedupe_key: string }>`
+    INSERT INTO observations (dedupe_key, batch_id, source_id, observed_at, received_at, kind, type, severity, reliability, tlp, subject_net, subject_host_rev, subject_asn, record)
+    SELECT u.key, ${batchId}::bigint, ${sourceId}::bigint, u.observed_at, u.received_at, u.kind, u.type, u.severity, u.reliability, u.tlp, u.net, u.host, u.asn, u.record
+    FROM unnest(
+      ${keys}::text[], ${observations.map((o) => o.observedAt)}::timestamptz[], ${observations.map((o) => o.receivedAt)}::timestamptz[],
+      ${observations.map((o) => o.kind)}::text[], ${observations.map((o) => o.type)}::text[], ${observations.map((o) => o.severity)}::text[],
+      ${observations.map((o) => o.reliability)}::text[], ${observations.map((o) => o.tlp)}::text[], ${nets}::cidr[], ${hosts}::text[],
+      ${observations.map((o) => o.subject.asn ?? null)}::bigint[], ${observations.map((o) => JSON.stringify(o))}::jsonb[]
+    ) AS u(key, observed_at, received_at, kind, type, severity, reliability, tlp, net, host, asn, record)
+    ON CONFLICT (dedupe_key) DO NOTHING
+    RETURNING id, dedupe_key`.execute(db);
+  const ids = new Map(result.rows.map((r) => [r.dedupe_key, r.id]));
+  // The same row twice in one file: only its first occurrence counts as new.
+  return keys.map((k) => {
+    const id = ids.get(k);
+    ids.delete(k);
+    return id;
+  });
+}
+
+export interface StoredObservation extends Observation {
+  id: number;
+}
+
+/** What a newly registered asset, or an analyst's search, covers. */
+export type Scope = { network: string } | { domain: string } | { asn: number };
+
+/** The scope of an indicator as typed: an address or network, an AS number, or a domain, URL or e-mail address. */
+export function scopeOf(indicator: string): Scope | undefined {
+  const text = indicator.trim();
+  const net = parseCidr(text);
+  if (net.ok) return { network: net.value.cidr };
+  const ip = parseIp(text);
+  if (ip.ok) return { network: `${ip.value.address}/${ip.value.version === 4 ? 32 : 128}` };
+  if (/^as\s*\d+$/i.test(text)) {
+    const asn = parseAsn(text);
+    return asn.ok ? { asn: asn.value } : undefined;
+  }
+  const host = text.includes('@') ? emailDomain(text) : text.includes('/') ? urlHost(text) : text;
+  const domain = host ? parseDomain(host) : undefined;
+  return domain?.ok ? { domain: domain.value } : undefined;
+}
+
+/** Observations within the scope (a network overlapping it, a domain or its subdomains, the AS), newest first. */
+export async function listObservations(db: Db, filter: { scope?: Scope; since?: Date; limit?: number } = {}): Promise<StoredObservation[]> {
+  let query = db.selectFrom('observations').select(['id', 'record']).orderBy('observed_at', 'desc').orderBy('id', 'desc');
+  if (filter.limit !== undefined) query = query.limit(filter.limit);
+  if (filter.since) query = query.where('observed_at', '>=', filter.since);
+  const scope = filter.scope;
+  if (scope && 'network' in scope) query = query.where(sql<boolean>`subject_net && ${scope.network}::cidr`);
+  else if (scope && 'domain' in scope) {
+    const rev = reverseLabels(scope.domain);
+    query = query.where((eb) => eb.or([eb('subject_host_rev', '=', rev), eb('subject_host_rev', 'like', `${rev.replace(/[\\%_]/g, '\\$&')}.%`)]));
+  } else if (scope) query = query.where('subject_asn', '=', scope.asn);
+  return (await query.execute()).map((r) => ({ id: r.id, ...r.record }));
+}
+
+/** Removes observations older than the retention period; findings keep their own dates. */
+export async function purgeObservations(db: Db, before: Date): Promise<number> {
+  const result = await db.deleteFrom('observations').where('observed_at', '<', before).executeTakeFirst();
+  return Number(result.numDeletedRows);
+}
