@@ -35,10 +35,11 @@ function detect(fileName: string, head: string): number {
   const rows = head.split(/\r?\n/).filter((l) => l.trim() !== '' && !l.trim().startsWith('#'));
   const piped = rows.filter((l) => {
     const cells = l.split('|').map((c) => c.trim());
-    return cells.length >= 4 && cells.slice(0, 3).some((c) => parseIp(c).ok);
+    return cells.length >= 4 && cells.slice(0, 3).some((c) => parseIp(refang(c)).ok);
   });
   const name = baseName(fileName);
-  if (rows.length > 0 && piped.length === rows.length) return /cymru|cap/.test(name) ? 0.9 : 0.7;
+  // The head may end in a cut line, and a report may hold bad rows.
+  if (rows.length > 0 && piped.length * 2 > rows.length) return /cymru|cap/.test(name) ? 0.9 : 0.7;
   return /cymru/.test(name) ? 0.3 : 0;
 }
 
