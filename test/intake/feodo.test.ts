@@ -1,9 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
+import { Readable } from 'node:stream';
 import { feodo } from '../../src/intake/feodo.ts';
 import { CORPUS_ABSENT, corpusFile } from '../corpus.ts';
-import { detected, run, runFile } from './feed-run.ts';
+import { context, detected, run, runFile } from './feed-run.ts';
 
 const CSV = `################################################################
 # abuse.ch Feodo Tracker Botnet C2 IP Blocklist (CSV)          #
@@ -107,4 +108,23 @@ test('corpus: the Feodo Tracker JSON blocklist (IntelMQ test data)', async (t) =
   assert.ok(observations.every((o) => o.malware === 'dridex' && o.others.length === 0));
   assert.deepEqual(observations.map((o) => o.hostname), ['srv-web.ffconsulting.com', '57.ip-142-44-247.net', 'ns328855.ip-37-187-115.eu', undefined]);
   assert.deepEqual(observations.map((o) => o.observedAt.slice(0, 10)), ['2022-11-15', '2022-10-17', '2022-11-15', '2022-11-15']);
+});
+
+test('Feodo JSON streams: the first record comes out long before a large document ends', async () => {
+  let produced = 0;
+  const total = 50_000;
+  async function* document(): AsyncIterable<string> {
+    yield '[\n';
+    for (; produced < total; produced++) {
+      yield `${produced ? ',\n' : ''}{"ip_address": "192.0.${produced >> 8 & 255}.${produced & 255}", "port": 443, "malware": "QakBot"}`;
+    }
+    yield '\n]\n';
+  }
+  const rows = feodo.parse(Readable.from(document(), { objectMode: false }), context('big.json'));
+  for await (const row of rows) {
+    assert.ok('observation' in row);
+    assert.equal(row.line, 2);
+    assert.ok(produced < total / 10, `only ${produced} of ${total} records were read before the first came out`);
+    break;
+  }
 });
