@@ -15,13 +15,16 @@ export interface AssetValue {
 }
 
 /** The kind a value most plausibly is; `--kind` overrides it. */
+const ADDRESS = /^(?:\d+(?:\.\d+)+|[\da-f]*:[\da-f:.]*)$/i;
+
+/** The kind a value most plausibly is (by its shape alone, so that parsing is done once); `--kind` overrides it. */
 export function detectAssetKind(text: string): AssetKind | undefined {
   const t = text.trim();
   if (/^(cpe:|pkg:)/i.test(t)) return 'software';
-  const looksLikeAddress = (s: string) => parseIp(s).ok || /^\d+(\.\d+)+$/.test(s) || (/^[\da-f:.]+$/i.test(s) && s.includes(':'));
-  if (t.includes('/') && looksLikeAddress(t.slice(0, t.indexOf('/')))) return 'cidr';
-  if (looksLikeAddress(t)) return 'ip';
-  if (/^(as)?\d+$/i.test(t)) return 'asn';
+  const slash = t.indexOf('/');
+  if (slash > 0 && ADDRESS.test(t.slice(0, slash))) return 'cidr';
+  if (ADDRESS.test(t)) return 'ip';
+  if (/^(as)?\s*\d+$/i.test(t)) return 'asn';
   if (/\s/.test(t)) return 'software';
   if (t.includes('.') || /^[a-z0-9-]+$/i.test(t)) return 'domain';
   return undefined;

@@ -58,23 +58,39 @@ export async function* readRecords(file: string, json: boolean, onBytes?: (bytes
 
 async function* readCsv(file: string, input: NodeJS.ReadableStream): AsyncGenerator<RecordOrProblem> {
   const skipped: Problem[] = [];
-  const csv = input.pipe(
-    parseCsv({ bom: true, columns: true, skip_empty_lines: true, trim: true, info: true, skip_records_with_error: true }),
-  );
+  const csv = parseCsv({
+    bom: true,
+    skip_empty_lines: true,
+    skip_records_with_error: true,
+    relax_column_count: true,
+    // Cheaper than csv-parse's `info` objects; the line is where the record ends (quoted newlines count).
+    on_record: (fields: string[], context: { lines: number }) => ({ fields, line: context.lines }) as unknown as string[],
+  });
   csv.on('skip', (error: Error & { lines?: number }) => skipped.push({ file, line: error.lines, reason: error.message }));
-  let headerChecked = false;
-  for await (const { record, info } of csv as AsyncIterable<{ record: Record<string, string>; info: { lines: number } }>) {
+  input.pipe(csv);
+  let columns: Array<CsvColumn | undefined> | undefined;
+  for await (const { fields, line } of csv as AsyncIterable<{ fields: string[]; line: number }>) {
     while (skipped.length) yield { problem: skipped.shift()! };
-    if (!headerChecked) {
-      headerChecked = true;
-      const missing = REQUIRED_CSV_COLUMNS.filter((c) => !(c in record));
+    if (!columns) {
+      const header = fields.map((f) => f.trim());
+      const missing = REQUIRED_CSV_COLUMNS.filter((c) => !header.includes(c));
       if (missing.length) {
         yield { problem: { file, line: 1, reason: `the header lacks the column(s) ${missing.join(', ')}; it must start with ${REQUIRED_CSV_COLUMNS.join(',')}` } };
         return;
       }
+      columns = header.map((h) => ((CSV_COLUMNS as readonly string[]).includes(h) ? (h as CsvColumn) : undefined));
+      continue;
     }
-    const row: RegistryRecord = { position: { line: info.lines } };
-    for (const column of CSV_COLUMNS) if (record[column]) row[column] = record[column];
+    if (fields.length !== columns.length) {
+      yield { problem: { file, line, reason: `${fields.length} fields where the header has ${columns.length}` } };
+      continue;
+    }
+    const row: RegistryRecord = { position: { line } };
+    for (let i = 0; i < fields.length; i++) {
+      const column = columns[i];
+      const value = fields[i].trim();
+      if (column && value) row[column] = value;
+    }
     yield { record: row };
   }
   while (skipped.length) yield { problem: skipped.shift()! };

@@ -1,0 +1,105 @@
+/**
+ * `koppel registry import` of 100,000 organisations with 1,000,000 assets, on the embedded store
+ * and on PostgreSQL (when reachable), beside a simple reference: the same rows inserted one
+ * statement per row (timed on a sample and given as rows a second).
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import pg from 'pg';
+import { sql } from 'kysely';
+import { importRegistry, parseAssetValue } from '../src/registry/index.ts';
+import { openStore, type Store } from '../src/store/index.ts';
+import type { StoreLocation } from '../src/config.ts';
+import { registryCsv } from './registry-file.ts';
+import { readFile } from 'node:fs/promises';
+
+const ORGANISATIONS = Number(process.env.BENCH_ORGANISATIONS ?? 100_000);
+const ASSETS = Number(process.env.BENCH_ASSETS ?? 1_000_000);
+const POSTGRES_URL = process.env.KOPPEL_TEST_DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
+const REFERENCE_ROWS = 5_000;
+
+function peakRss() {
+  let peak = process.memoryUsage().rss;
+  const timer = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 50);
+  return () => {
+    clearInterval(timer);
+    return Math.max(peak, process.memoryUsage().rss);
+  };
+}
+
+const mb = (bytes: number) => `${Math.round(bytes / 1024 / 1024)} MB`;
+
+async function timedImport(store: Store, file: string) {
+  const stop = peakRss();
+  const start = performance.now();
+  const report = await importRegistry(store.db, file, { actor: { role: 'analyst', name: 'bench', via: 'import' } });
+  const seconds = (performance.now() - start) / 1000;
+  return { seconds, rss: stop(), report };
+}
+
+/** The reference: one INSERT per asset, as a naive import would do it. */
+async function rowByRow(store: Store, file: string): Promise<number> {
+  const lines = (await readFile(file, 'utf8')).split('\n', REFERENCE_ROWS + 1).slice(1);
+  const org = await sql<{ id: number }>`INSERT INTO organisations (ref, name) VALUES ('REFERENCE', 'Reference') RETURNING id`.execute(store.db);
+  const start = performance.now();
+  for (const line of lines) {
+    const parsed = parseAssetValue(line.split(',')[3]);
+    if (!parsed.ok) continue;
+    await sql`INSERT INTO assets (organisation_id, kind, value, network, asn, added_via) VALUES (${org.rows[0].id}, ${parsed.value.kind}, ${parsed.value.value}, ${parsed.value.network ?? null}::cidr, ${parsed.value.asn ?? null}, 'import') ON CONFLICT DO NOTHING`.execute(store.db);
+  }
+  return lines.length / ((performance.now() - start) / 1000);
+}
+
+async function postgresLocation(): Promise<{ location: StoreLocation; drop(): Promise<void> } | undefined> {
+  const admin = new pg.Client({ connectionString: POSTGRES_URL, connectionTimeoutMillis: 2000 });
+  try {
+    await admin.connect();
+  } catch (error) {
+    console.log(`PostgreSQL: skipped, ${POSTGRES_URL} unreachable (${(error as Error).message})`);
+    return undefined;
+  }
+  const name = `koppel_bench_${process.pid}`;
+  await admin.query(`CREATE DATABASE ${name}`);
+  await admin.end();
+  const url = new URL(POSTGRES_URL);
+  url.pathname = `/${name}`;
+  return {
+    location: { kind: 'postgres', url: url.toString() },
+    async drop() {
+      const client = new pg.Client({ connectionString: POSTGRES_URL });
+      await client.connect();
+      await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await client.end();
+    },
+  };
+}
+
+const dataDir = fileURLToPath(new URL('./data', import.meta.url));
+const file = await registryCsv(dataDir, ORGANISATIONS, ASSETS);
+console.log(`registry import: ${ORGANISATIONS.toLocaleString('en')} organisations, ${ASSETS.toLocaleString('en')} assets (${path.basename(file)})`);
+
+const targets: Array<{ name: string; location: StoreLocation; cleanup(): Promise<void>; limit: number }> = [];
+const embeddedDir = await mkdtemp(path.join(tmpdir(), 'koppel-bench-'));
+targets.push({ name: 'embedded (PGlite)', location: { kind: 'embedded', dataDir: embeddedDir }, cleanup: () => rm(embeddedDir, { recursive: true, force: true }), limit: 60 });
+const postgres = await postgresLocation();
+if (postgres) targets.push({ name: 'PostgreSQL', location: postgres.location, cleanup: postgres.drop, limit: 30 });
+
+for (const target of targets) {
+  const store = await openStore(target.location, 'bench');
+  try {
+    const { seconds, rss, report } = await timedImport(store, file);
+    const rate = Math.round(ASSETS / seconds);
+    const verdict = seconds <= target.limit ? 'within' : 'OVER';
+    console.log(
+      `${target.name}: ${seconds.toFixed(1)} s (${verdict} the ${target.limit} s target), ${rate.toLocaleString('en')} assets/s, peak RSS ${mb(rss)}; ` +
+        `${report.organisationsCreated} organisations, ${report.assetsAdded} assets, ${report.rejected} rejected`,
+    );
+    const reference = await rowByRow(store, file);
+    console.log(`${target.name} reference, one INSERT per row: ${Math.round(reference).toLocaleString('en')} assets/s (${(rate / reference).toFixed(1)}× slower than the import)`);
+  } finally {
+    await store.close();
+    await target.cleanup();
+  }
+}
