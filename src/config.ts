@@ -17,16 +17,29 @@ export const SETTINGS = [
   { name: 'KOPPEL_HOST', description: 'Address `koppel serve` listens on.', default: '127.0.0.1' },
   { name: 'KOPPEL_PUBLIC_URL', description: 'Public base URL of the API, used in notices for the verification page.', default: 'http://localhost:8080' },
   { name: 'KOPPEL_LOG_LEVEL', description: 'Log level: fatal, error, warn, info, debug, trace.', default: 'info' },
+  { name: 'KOPPEL_INBOX', description: '`koppel serve` ingests files dropped in this folder, then moves each to processed/ or failed/.' },
+  { name: 'KOPPEL_RETRO_DAYS', description: 'A new or newly verified asset is matched against the observations of this many past days.', default: '30' },
+  { name: 'KOPPEL_RETENTION_DAYS', description: '`koppel purge` removes observations older than this many days.', default: '90' },
+  { name: 'KOPPEL_RESOLVE_AFTER_DAYS', description: 'A finding from a source that reports daily is resolved when not seen for this many days.', default: '7' },
+  { name: 'KOPPEL_SHADOWSERVER_SCHEMA', description: "Path of Shadowserver's published report schema (the IntelMQ JSON); when set, its field roles and classifications are used." },
 ] as const satisfies readonly Setting[];
 
 export type SettingName = (typeof SETTINGS)[number]['name'];
 
 export type Environment = Readonly<Record<string, string | undefined>>;
 
+/** A setting that is a whole number of days. */
+export function days(env: Environment, name: SettingName): number {
+  const text = setting(env, name);
+  const value = Number(text);
+  if (!Number.isInteger(value) || value < 0) throw new Error(`${name} must be a whole number of days, not "${text}"`);
+  return value;
+}
+
 export function setting(env: Environment, name: SettingName): string | undefined {
   const value = env[name];
   if (value !== undefined && value !== '') return value;
-  return SETTINGS.find((s) => s.name === name)?.default;
+  return (SETTINGS as readonly Setting[]).find((s) => s.name === name)?.default;
 }
 
 export type StoreLocation = { kind: 'postgres'; url: string } | { kind: 'embedded'; dataDir: string };

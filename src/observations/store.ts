@@ -52,6 +52,7 @@ export async function insertObservations(db: Db, batchId: number, sourceId: numb
 
 export interface StoredObservation extends Observation {
   id: number;
+  sourceId: number;
 }
 
 /** What a newly registered asset, or an analyst's search, covers. */
@@ -75,7 +76,7 @@ export function scopeOf(indicator: string): Scope | undefined {
 
 /** Observations within the scope (a network overlapping it, a domain or its subdomains, the AS), newest first. */
 export async function listObservations(db: Db, filter: { scope?: Scope; since?: Date; limit?: number } = {}): Promise<StoredObservation[]> {
-  let query = db.selectFrom('observations').select(['id', 'record']).orderBy('observed_at', 'desc').orderBy('id', 'desc');
+  let query = db.selectFrom('observations').select(['id', 'source_id', 'record']).orderBy('observed_at', 'desc').orderBy('id', 'desc');
   if (filter.limit !== undefined) query = query.limit(filter.limit);
   if (filter.since) query = query.where('observed_at', '>=', filter.since);
   const scope = filter.scope;
@@ -84,7 +85,7 @@ export async function listObservations(db: Db, filter: { scope?: Scope; since?: 
     const rev = reverseLabels(scope.domain);
     query = query.where((eb) => eb.or([eb('subject_host_rev', '=', rev), eb('subject_host_rev', 'like', `${rev.replace(/[\\%_]/g, '\\$&')}.%`)]));
   } else if (scope) query = query.where('subject_asn', '=', scope.asn);
-  return (await query.execute()).map((r) => ({ id: r.id, ...r.record }));
+  return (await query.execute()).map((r) => ({ ...r.record, id: r.id, sourceId: r.source_id }));
 }
 
 /** Removes observations older than the retention period; findings keep their own dates. */
