@@ -1,0 +1,2 @@
+export { AssetIndex, type AssetMatch, type IndexedAsset, type IndexedKind } from './asset-index.ts';
+export { matchObservation, type ObservationMatch, type IndicatorKind } from './match.ts';
