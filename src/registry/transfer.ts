@@ -1,7 +1,7 @@
 /**
- * `koppel registry import` and `export`. Import reads the file twice: first it checks every row
- * (nothing is written when any row is bad, unless told to skip bad rows), then it writes in
- * batches inside one transaction, so a failed import leaves the store as it was.
+ * `koppel registry import` and `export`. Import checks every row and writes the good ones in
+ * batches inside one transaction; when any row is bad (and bad rows are not to be skipped) it
+ * reports them all and rolls back, so a failed import leaves the store as it was.
  */
 import { open, stat } from 'node:fs/promises';
 import { stringify } from 'csv-stringify/sync';
@@ -18,8 +18,8 @@ type Db = Kysely<Database>;
 export interface ImportOptions {
   skipInvalid?: boolean;
   actor: Actor;
-  /** Called as the file is read: phase, bytes read so far in this phase, file size. */
-  progress?: (phase: 'checking' | 'importing', bytes: number, total: number) => void;
+  /** Called as the file is read: bytes read so far, file size. */
+  progress?: (phase: 'importing', bytes: number, total: number) => void;
 }
 
 export interface ImportReport {
@@ -76,12 +76,15 @@ function checkRow(record: RegistryRecord, file: string): { row: CheckedRow; warn
   return { row: { organisation: org.value, contact, asset }, warning };
 }
 
-/** Reads and checks the whole file; with `write`, hands the good rows on in batches. */
+/**
+ * Reads and checks the whole file in one pass, writing the good rows in batches as it goes. The
+ * next batch is read and checked while the database writes the previous one. Once a bad row is
+ * found (and bad rows are not to be skipped) nothing more is written; the caller rolls back.
+ */
 async function scan(
   file: string,
   options: ImportOptions,
-  phase: 'checking' | 'importing',
-  write?: (rows: CheckedRow[]) => Promise<void>,
+  write: (rows: CheckedRow[]) => Promise<void>,
 ): Promise<Pick<ImportReport, 'rows' | 'rejected' | 'problems' | 'warnings'>> {
   const total = (await stat(file)).size;
   const handle = await open(file);
@@ -90,24 +93,33 @@ async function scan(
   let bytes = 0;
   const report = { rows: 0, rejected: 0, problems: [] as Problem[], warnings: [] as string[] };
   const reject = (problem: Problem) => {
-    report.rejected++;
     if (report.problems.length < PROBLEMS_KEPT) report.problems.push(problem);
   };
   const seen = new Map<string, number>();
   let batch: CheckedRow[] = [];
+  let writing: Promise<void> = Promise.resolve();
+  const writeBatch = async () => {
+    const rows = batch;
+    batch = [];
+    await writing;
+    writing = write(rows);
+    // Keep an unobserved failure from crashing the process; it is awaited (and thrown) below.
+    writing.catch(() => undefined);
+  };
   for await (const item of readRecords(file, isJsonFile(file, head), (n) => {
     bytes += n;
-    options.progress?.(phase, bytes, total);
+    options.progress?.('importing', bytes, total);
   })) {
     report.rows++;
     if ('problem' in item) {
+      report.rejected++;
       reject(item.problem);
       continue;
     }
     const checked = checkRow(item.record, file);
     if ('problems' in checked) {
       report.rejected++;
-      for (const p of checked.problems) if (report.problems.length < PROBLEMS_KEPT) report.problems.push(p);
+      checked.problems.forEach(reject);
       continue;
     }
     const { asset, organisation } = checked.row;
@@ -115,39 +127,40 @@ async function scan(
       const key = `${organisation.ref}\t${asset.kind}\t${asset.value}`;
       const first = seen.get(key);
       if (first !== undefined) {
+        report.rejected++;
         reject({ file, line: item.record.position.line, field: 'asset', value: asset.value, reason: `${asset.value} is already given for ${organisation.ref} on line ${first}` });
         continue;
       }
       seen.set(key, item.record.position.line);
     }
     if (checked.warning && report.warnings.length < PROBLEMS_KEPT) report.warnings.push(checked.warning);
-    if (write) {
-      batch.push(checked.row);
-      if (batch.length >= BATCH) {
-        await write(batch);
-        batch = [];
-      }
-    }
+    if (report.rejected > 0 && !options.skipInvalid) continue;
+    batch.push(checked.row);
+    if (batch.length >= BATCH) await writeBatch();
   }
-  if (write && batch.length) await write(batch);
+  if (batch.length && (report.rejected === 0 || options.skipInvalid)) await writeBatch();
+  await writing;
   return report;
 }
 
+/**
+ * Imports the file in one transaction. With any bad row (unless `skipInvalid`), every bad row is
+ * reported and the transaction rolled back: the store is left as it was.
+ */
 export async function importRegistry(db: Db, file: string, options: ImportOptions): Promise<ImportReport> {
-  const checked = await scan(file, options, 'checking');
-  if (checked.rejected > 0 && !options.skipInvalid) {
-    throw new KoppelError('invalid', `${file}: ${checked.rejected} of ${checked.rows} rows are invalid; nothing was imported (use --skip-invalid to import the valid rows)`, checked.problems);
-  }
   const counts = { organisationsCreated: 0, organisationsUpdated: 0, contactsAdded: 0, assetsAdded: 0 };
-  await db.transaction().execute(async (tx) => {
+  return db.transaction().execute(async (tx) => {
     const ids = new Map<string, number>();
-    await scan(file, options, 'importing', async (rows) => {
+    const checked = await scan(file, options, async (rows) => {
       await writeOrganisations(tx, rows, ids, counts);
       counts.contactsAdded += await writeContacts(tx, rows, ids);
       counts.assetsAdded += await writeAssets(tx, rows, ids, options.actor);
     });
+    if (checked.rejected > 0 && !options.skipInvalid) {
+      throw new KoppelError('invalid', `${file}: ${checked.rejected} of ${checked.rows} rows are invalid; nothing was imported (use --skip-invalid to import the valid rows)`, checked.problems);
+    }
+    return { ...checked, ...counts };
   });
-  return { ...checked, ...counts };
 }
 
 async function writeOrganisations(db: Db, rows: CheckedRow[], ids: Map<string, number>, counts: { organisationsCreated: number; organisationsUpdated: number }) {
