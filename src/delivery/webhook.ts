@@ -22,6 +22,7 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import http from 'node:http';
 import https from 'node:https';
 import type { LookupFunction } from 'node:net';
+import { rootCertificates } from 'node:tls';
 import type { Environment } from '../config.ts';
 import { checkWebhookDestination, type ResolvedAddress, type Resolver } from './destination.ts';
 import { refusalReason, refused, type Channel, type DeliveryResult, type OutgoingNotice } from './message.ts';
@@ -69,6 +70,8 @@ export interface WebhookOptions {
   /** Whole request: resolution, connection, answer (default 10 s). */
   timeoutMs?: number;
   resolve?: Resolver;
+  /** Certificate authorities to trust besides the usual public ones (PEM), for receivers inside an operator's network. */
+  extraCa?: string[];
   /** The clock the signature's timestamp is taken from. */
   now?: () => Date;
 }
@@ -116,6 +119,8 @@ const RESPONSE_SNIPPET = 500;
 export function createWebhookChannel(options: WebhookOptions): WebhookChannel {
   const timeoutMs = options.timeoutMs ?? 10_000;
   const now = options.now ?? (() => new Date());
+  // Giving `ca` replaces Node's trusted roots, so the public ones are named again.
+  const ca = options.extraCa?.length ? [...rootCertificates, ...options.extraCa] : undefined;
 
   async function post(notice: OutgoingNotice, signal: AbortSignal): Promise<DeliveryResult> {
     const secret = await options.secretFor(notice.organisationRef);
@@ -144,6 +149,7 @@ export function createWebhookChannel(options: WebhookOptions): WebhookChannel {
       // checked under other settings.
       agent: false,
       lookup: pinnedLookup(addresses),
+      ...(ca ? { ca } : {}),
       signal,
     });
 

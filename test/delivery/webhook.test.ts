@@ -1,7 +1,13 @@
 import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import http from 'node:http';
+import https from 'node:https';
 import net, { type AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import type { TLSSocket } from 'node:tls';
 import { after, before, describe, it } from 'node:test';
 import {
   checkWebhookDestination,
@@ -249,6 +255,54 @@ describe('webhook channel with private destinations refused (the default)', () =
     assert.equal(receiver6.hits.length, 1);
     // The connection guard sees real connections, so its silence in the refusals above means something.
     assert.deepEqual(connections.slice(before), ['::1']);
+  });
+});
+
+/** A self-signed certificate for one name, made with openssl; undefined where openssl is missing. */
+function selfSignedCertificate(name: string): { cert: string; key: string } | undefined {
+  const dir = mkdtempSync(path.join(tmpdir(), 'koppel-webhook-tls-'));
+  try {
+    execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '1', '-subj', `/CN=${name}`,
+      '-addext', `subjectAltName=DNS:${name}`, '-keyout', path.join(dir, 'key.pem'), '-out', path.join(dir, 'cert.pem')], { stdio: 'ignore' });
+    return { cert: readFileSync(path.join(dir, 'cert.pem'), 'utf8'), key: readFileSync(path.join(dir, 'key.pem'), 'utf8') };
+  } catch {
+    return undefined;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+describe('webhook channel over HTTPS to a pinned address', () => {
+  const name = 'hooks.bakkerij.example';
+  const tls = selfSignedCertificate(name);
+  const servernames: Array<string | false | null> = [];
+  let server: https.Server | undefined;
+  let port = 0;
+  before(async () => {
+    if (!tls) return;
+    server = https.createServer({ cert: tls.cert, key: tls.key }, (request, response) => {
+      servernames.push((request.socket as TLSSocket).servername);
+      request.resume().on('end', () => response.writeHead(204).end());
+    });
+    await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve));
+    port = (server.address() as AddressInfo).port;
+  });
+  after(() => new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve())));
+  const resolve = async () => [{ address: '127.0.0.1', family: 4 as const }];
+
+  it('verifies the certificate against the name in the URL, not the address it connects to', async (t) => {
+    if (!tls) return t.skip('openssl is not available');
+    const trusted = channel({ resolve, extraCa: [tls.cert] });
+    const result = await trusted.send(notice(`https://${name}:${port}/hook`));
+    assert.equal(result.accepted, true, result.response);
+    assert.deepEqual(servernames, [name]);
+    const otherName = await trusted.send(notice(`https://other.bakkerij.example:${port}/hook`));
+    assert.deepEqual([otherName.accepted, otherName.permanent], [false, false]);
+    assert.match(otherName.response, /altnames|certificate/i);
+    const untrusted = await channel({ resolve }).send(notice(`https://${name}:${port}/hook`));
+    assert.equal(untrusted.accepted, false);
+    assert.match(untrusted.response, /self[- ]signed/i);
+    assert.equal(servernames.length, 1);
   });
 });
 
