@@ -1,0 +1,14 @@
+export type { VersionScheme } from './scheme.ts';
+export { schemes, schemeForPurlType, schemeForVers, type SchemeName } from './schemes.ts';
+export { semver } from './semver.ts';
+export { pep440 } from './pep440.ts';
+export { maven } from './maven.ts';
+export { nuget } from './nuget.ts';
+export { debian } from './debian.ts';
+export { alpm, rpm } from './rpm.ts';
+export { alpine } from './alpine.ts';
+export { rubygems } from './rubygems.ts';
+export { generic } from './generic.ts';
+export { datetime, lexicographic } from './ordinal.ts';
+export { parseVers, canonicalVers, versContains, fixedVersion, type VersRange, type VersConstraint, type Comparator } from './vers.ts';
+export { parseNativeRange } from './native-range.ts';
