@@ -12,7 +12,8 @@ import { sql } from 'kysely';
 import { importRegistry, parseAssetValue } from '../src/registry/index.ts';
 import { openStore, type Store } from '../src/store/index.ts';
 import type { StoreLocation } from '../src/config.ts';
-import { registryCsv } from './registry-file.ts';
+import { generateRegistry } from './generate-registry.ts';
+import { registryCsvOf } from './registry-file.ts';
 import { readFile } from 'node:fs/promises';
 
 const ORGANISATIONS = Number(process.env.BENCH_ORGANISATIONS ?? 100_000);
@@ -77,7 +78,7 @@ async function postgresLocation(): Promise<{ location: StoreLocation; drop(): Pr
 }
 
 const dataDir = fileURLToPath(new URL('./data', import.meta.url));
-const file = await registryCsv(dataDir, ORGANISATIONS, ASSETS);
+const file = await registryCsvOf(dataDir, generateRegistry(ORGANISATIONS, ASSETS), ORGANISATIONS);
 console.log(`registry import: ${ORGANISATIONS.toLocaleString('en')} organisations, ${ASSETS.toLocaleString('en')} assets (${path.basename(file)})`);
 
 const targets: Array<{ name: string; location: StoreLocation; cleanup(): Promise<void>; limit: number }> = [];

@@ -7,6 +7,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Context } from '../context.ts';
 import { authenticate } from './auth.ts';
 import { ErrorSchema, errorHandler } from './errors.ts';
+import { intakeRoutes } from './routes/intake.ts';
 import { registryRoutes } from './routes/registry.ts';
 
 export interface ApiOptions {
@@ -50,6 +51,7 @@ export async function buildApi(context: Context, options: ApiOptions = {}): Prom
   await app.register(async (api) => {
     api.addHook('onRequest', authenticate(context.store.db));
     await api.register(registryRoutes(context));
+    await api.register(intakeRoutes(context));
   }, { prefix: API_PREFIX });
   await options.extend?.(app);
   return app;

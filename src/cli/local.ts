@@ -2,6 +2,7 @@
 import { inProcessBus } from '../bus/index.ts';
 import type { Environment, StoreLocation } from '../config.ts';
 import type { Context } from '../context.ts';
+import { attachMatcher } from '../pipeline/index.ts';
 import { openStore } from '../store/index.ts';
 import { cliActor, type Io, type Runtime } from './runtime.ts';
 
@@ -13,7 +14,10 @@ export function localRuntime(io: Io, cwd: string, env: Environment, location: St
     env,
     actor: cliActor(),
     context() {
-      opened ??= openStore(location, commandLine).then((store) => ({ store, bus: inProcessBus(), env }));
+      opened ??= openStore(location, commandLine).then((store) => {
+        const bus = inProcessBus();
+        return { store, bus, env, matcher: attachMatcher(store.db, bus, env) };
+      });
       return opened;
     },
     async close() {

@@ -3,6 +3,7 @@ import { Command, CommanderError } from 'commander';
 import { KoppelError } from '../errors.ts';
 import { DataFolderBusy } from '../store/index.ts';
 import { assetCommand, organisationCommand, registryCommand } from './commands/registry.ts';
+import { batchesCommand, findingsCommand, formatsCommand, ingestCommand, observationsCommand, purgeCommand, sourceCommand } from './commands/intake.ts';
 import { configCommand, serveCommand, tokenCommand } from './commands/system.ts';
 import { printProblems } from './output.ts';
 import type { Runtime } from './runtime.ts';
@@ -14,7 +15,21 @@ export function buildProgram(rt: Runtime): Command {
     .showHelpAfterError()
     .exitOverride()
     .configureOutput({ writeOut: rt.io.out, writeErr: rt.io.err });
-  for (const make of [organisationCommand, assetCommand, registryCommand, serveCommand, tokenCommand, configCommand]) {
+  for (const make of [
+    organisationCommand,
+    assetCommand,
+    registryCommand,
+    sourceCommand,
+    ingestCommand,
+    formatsCommand,
+    findingsCommand,
+    observationsCommand,
+    batchesCommand,
+    purgeCommand,
+    serveCommand,
+    tokenCommand,
+    configCommand,
+  ]) {
     program.addCommand(make(rt));
   }
   for (const command of allCommands(program)) command.exitOverride().configureOutput({ writeOut: rt.io.out, writeErr: rt.io.err });

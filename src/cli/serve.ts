@@ -1,7 +1,10 @@
 /** `koppel serve`: the API plus the continuous work, until SIGINT or SIGTERM. */
 import { randomBytes } from 'node:crypto';
-import { setting } from '../config.ts';
+import path from 'node:path';
+import { days, setting } from '../config.ts';
+import { resolveUnseen } from '../findings/index.ts';
 import { buildApi } from '../api/index.ts';
+import { watchInbox } from '../pipeline/index.ts';
 import { bridgeRoute } from './bridge.ts';
 import type { Runtime } from './runtime.ts';
 
@@ -16,11 +19,42 @@ export async function serve(rt: Runtime, options: { port: number; host: string }
   const url = address.replace('0.0.0.0', '127.0.0.1').replace('[::]', '[::1]');
   context.store.lock?.update({ server: { url, secret } });
   rt.io.err(`Koppel serves ${url} (API reference at ${url}/docs) on the ${context.store.location.kind} store\n`);
+  const inboxDir = setting(rt.env, 'KOPPEL_INBOX');
+  const inbox = inboxDir
+    ? watchInbox(context, path.resolve(rt.cwd, inboxDir), {
+        ingested: (file, r) => app.log.info({ file, batch: r.batch, rows: r.rows, rejected: r.rejected, findingsNew: r.findingsNew }, 'inbox file ingested'),
+        failed: (file, error) => app.log.error({ file, err: error }, 'inbox file failed'),
+      })
+    : undefined;
+  if (inboxDir) rt.io.err(`watching the inbox ${path.resolve(rt.cwd, inboxDir)}\n`);
+  const resolveAfter = days(rt.env, 'KOPPEL_RESOLVE_AFTER_DAYS');
+  const housekeeping = every(HOUR, async () => {
+    const resolved = await resolveUnseen(context.store.db, new Date(), resolveAfter);
+    if (resolved) app.log.info({ resolved }, 'findings no longer seen by daily sources resolved');
+  }, (error) => app.log.error({ err: error }, 'housekeeping failed'));
   await new Promise<void>((resolve) => {
     const stop = () => resolve();
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
   });
   rt.io.err('stopping\n');
+  await inbox?.stop();
+  await housekeeping.stop();
   await app.close();
+}
+
+const HOUR = 3_600_000;
+
+/** Runs `job` now and then every `ms`, one run at a time. */
+function every(ms: number, job: () => Promise<void>, failed: (error: unknown) => void): { stop(): Promise<void> } {
+  let running = job().catch(failed);
+  const timer = setInterval(() => {
+    running = running.then(job).catch(failed);
+  }, ms);
+  return {
+    async stop() {
+      clearInterval(timer);
+      await running;
+    },
+  };
 }

@@ -8,10 +8,25 @@ import { shadowserver } from './shadowserver.ts';
 import { genericCsv } from './generic-csv.ts';
 import { list } from './list.ts';
 import { jsonl } from './jsonl.ts';
+import { spamhausAsnDrop, spamhausDrop } from './spamhaus.ts';
+import { dshield } from './dshield.ts';
+import { feodo } from './feodo.ts';
+import { urlhaus } from './urlhaus.ts';
+import { threatfox } from './threatfox.ts';
+import { cymru } from './cymru.ts';
+import { otx } from './otx.ts';
 
 /** Every format, one entry each; detection breaks ties in this order. */
 export const FORMATS: IntakeFormat[] = [
   shadowserver,
+  spamhausDrop,
+  spamhausAsnDrop,
+  dshield,
+  feodo,
+  urlhaus,
+  threatfox,
+  cymru,
+  otx,
   jsonl,
   list,
   genericCsv,

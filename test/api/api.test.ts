@@ -3,6 +3,7 @@ import { after, before, test } from 'node:test';
 import type { FastifyInstance } from 'fastify';
 import { buildApi, createToken } from '../../src/api/index.ts';
 import { inProcessBus } from '../../src/bus/index.ts';
+import { attachMatcher } from '../../src/pipeline/index.ts';
 import type { AssetChanges } from '../../src/registry/index.ts';
 import type { Store } from '../../src/store/index.ts';
 import { freshStore, type TestStore } from '../stores.ts';
@@ -18,7 +19,7 @@ before(async () => {
   store = await testStore.open();
   const bus = inProcessBus();
   bus.subscribe('registry.assets', (c) => void published.push(c));
-  app = await buildApi({ store, bus, env: {} });
+  app = await buildApi({ store, bus, env: {}, matcher: attachMatcher(store.db, bus, {}) });
   analyst = await createToken(store.db, { analyst: true }, 'test analyst');
 });
 after(async () => {

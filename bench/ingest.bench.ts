@@ -1,0 +1,124 @@
+/**
+ * Ingest end to end (parse, normalise, match, store observations and findings) of a 1,000,000-row
+ * Shadowserver scan report against 100,000 organisations holding 1,000,000 assets, on the embedded
+ * store and on PostgreSQL. The reference, timed in the same run: the same matching done by the
+ * database alone, as a range join of the stored observations on the assets (with a GiST index).
+ */
+import { once } from 'node:events';
+import { createWriteStream, existsSync } from 'node:fs';
+import { mkdtemp, rename, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { sql } from 'kysely';
+import pg from 'pg';
+import type { StoreLocation } from '../src/config.ts';
+import { AssetIndex } from '../src/matching/index.ts';
+import { ingestFile, loadIndexedAssets } from '../src/pipeline/index.ts';
+import { importRegistry } from '../src/registry/index.ts';
+import { openStore } from '../src/store/index.ts';
+import { generateLookups, generateRegistry } from './generate-registry.ts';
+import { registryCsvOf } from './registry-file.ts';
+
+const ORGANISATIONS = Number(process.env.BENCH_ORGANISATIONS ?? 100_000);
+const ASSETS = Number(process.env.BENCH_ASSETS ?? 1_000_000);
+const ROWS = Number(process.env.BENCH_ROWS ?? 1_000_000);
+const POSTGRES_URL = process.env.KOPPEL_TEST_DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
+const dataDir = fileURLToPath(new URL('./data', import.meta.url));
+
+/** A Shadowserver scan_rdp report: half the addresses inside registered ranges. */
+async function scanReport(rows: number, addresses: string[]): Promise<string> {
+  const file = path.join(dataDir, `2026-11-27-scan_rdp-nl-geo-${rows}.csv`);
+  if (existsSync(file)) return file;
+  const partial = `${file}.partial`;
+  const out = createWriteStream(partial);
+  out.write('"timestamp","ip","protocol","port","hostname","tag","asn","geo","region","city","naics","sector","severity","rdp_protocol","cert_length"\n');
+  let lines: string[] = [];
+  for (let i = 0; i < rows; i++) {
+    const second = String(i % 60).padStart(2, '0');
+    lines.push(`"2026-11-27 03:${String(Math.floor(i / 60) % 60).padStart(2, '0')}:${second}","${addresses[i % addresses.length]}","tcp",3389,"host${i}.example.net","rdp",${64500 + (i % 10)},"NL","NOORD-HOLLAND","AMSTERDAM",0,"","medium","RDP",2048`);
+    if (lines.length === 10_000) {
+      if (!out.write(`${lines.join('\n')}\n`)) await once(out, 'drain');
+      lines = [];
+    }
+  }
+  out.end(lines.length ? `${lines.join('\n')}\n` : '');
+  await once(out, 'finish');
+  await rename(partial, file);
+  return file;
+}
+
+function peakRss() {
+  let peak = process.memoryUsage().rss;
+  const timer = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 50);
+  return () => {
+    clearInterval(timer);
+    return Math.max(peak, process.memoryUsage().rss);
+  };
+}
+
+async function postgres(): Promise<{ location: StoreLocation; drop(): Promise<void> } | undefined> {
+  const admin = new pg.Client({ connectionString: POSTGRES_URL, connectionTimeoutMillis: 2000 });
+  try {
+    await admin.connect();
+  } catch (error) {
+    console.log(`PostgreSQL: skipped, ${POSTGRES_URL} unreachable (${(error as Error).message})`);
+    return undefined;
+  }
+  const name = `koppel_bench_ingest_${process.pid}`;
+  await admin.query(`CREATE DATABASE ${name}`);
+  await admin.end();
+  const url = new URL(POSTGRES_URL);
+  url.pathname = `/${name}`;
+  return {
+    location: { kind: 'postgres', url: url.toString() },
+    async drop() {
+      const client = new pg.Client({ connectionString: POSTGRES_URL });
+      await client.connect();
+      await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await client.end();
+    },
+  };
+}
+
+const registry = generateRegistry(ORGANISATIONS, ASSETS);
+const registryFile = await registryCsvOf(dataDir, registry, ORGANISATIONS);
+const report = await scanReport(ROWS, generateLookups(registry, 200_000).ipv4);
+console.log(`ingest: ${ROWS.toLocaleString('en')}-row Shadowserver scan report against ${ORGANISATIONS.toLocaleString('en')} organisations with ${ASSETS.toLocaleString('en')} assets`);
+
+const embeddedDir = await mkdtemp(path.join(tmpdir(), 'koppel-bench-ingest-'));
+const targets: Array<{ name: string; location: StoreLocation; cleanup(): Promise<void> }> = [
+  { name: 'embedded (PGlite)', location: { kind: 'embedded', dataDir: embeddedDir }, cleanup: () => rm(embeddedDir, { recursive: true, force: true }) },
+];
+const pgTarget = await postgres();
+if (pgTarget) targets.push({ name: 'PostgreSQL', location: pgTarget.location, cleanup: pgTarget.drop });
+
+for (const target of targets) {
+  const store = await openStore(target.location, 'bench');
+  try {
+    await importRegistry(store.db, registryFile, { actor: { role: 'analyst', name: 'bench', via: 'import' } });
+    const buildStart = performance.now();
+    const index = AssetIndex.build(await loadIndexedAssets(store.db));
+    const buildSeconds = (performance.now() - buildStart) / 1000;
+    const stop = peakRss();
+    const start = performance.now();
+    const result = await ingestFile(store.db, index, { file: report });
+    const seconds = (performance.now() - start) / 1000;
+    const rate = Math.round(result.rows / seconds);
+    console.log(
+      `${target.name}: ${seconds.toFixed(1)} s, ${rate.toLocaleString('en')} rows/s (target 100,000), peak RSS ${Math.round(stop() / 1048576)} MB; ` +
+        `${result.observations} observations, ${result.rejected} rejected, ${result.findingsNew} findings (index loaded and built in ${buildSeconds.toFixed(1)} s)`,
+    );
+    await sql`CREATE INDEX bench_assets_network ON assets USING gist (network inet_ops)`.execute(store.db);
+    const joinStart = performance.now();
+    const joined = await sql<{ n: number }>`SELECT count(*)::int AS n FROM observations o JOIN assets a ON a.network && o.subject_net WHERE o.batch_id = ${result.batch}`.execute(store.db);
+    const joinSeconds = (performance.now() - joinStart) / 1000;
+    console.log(
+      `${target.name} reference, matching alone as a database range join: ${joinSeconds.toFixed(1)} s for ${result.observations.toLocaleString('en')} observations ` +
+        `(${Math.round(result.observations / joinSeconds).toLocaleString('en')} rows/s, ${joined.rows[0].n.toLocaleString('en')} pairs) — ingest end to end did ${rate.toLocaleString('en')} rows/s`,
+    );
+  } finally {
+    await store.close();
+    await target.cleanup();
+  }
+}

@@ -1,0 +1,147 @@
+/** Threat information over HTTP: upload for ingest, sources, batches, observations and findings. */
+import { createWriteStream } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import { Type } from '@sinclair/typebox';
+import type { FastifyPluginAsyncTypebox, TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { Context } from '../../context.ts';
+import { KoppelError } from '../../errors.ts';
+import { FINDING_STATUSES, listFindings } from '../../findings/index.ts';
+import { listBatches } from '../../intake/batches.ts';
+import { addSource, listSources } from '../../intake/sources.ts';
+import { ObservationSchema, RELIABILITIES, SEVERITIES, TLP_LABELS, KindSchema, SeveritySchema, TlpSchema, ReliabilitySchema, listObservations, scopeOf } from '../../observations/index.ts';
+import { ingestFile } from '../../pipeline/index.ts';
+import { literals, nullable } from '../../typebox.ts';
+import { requireAnalyst } from '../auth.ts';
+
+const errors = { 400: { $ref: 'Error#' }, 401: { $ref: 'Error#' }, 403: { $ref: 'Error#' }, 404: { $ref: 'Error#' }, 409: { $ref: 'Error#' } };
+
+const RowErrorSchema = Type.Object({ file: Type.String(), line: Type.Integer(), field: Type.Optional(Type.String()), reason: Type.String() });
+
+const Counts = {
+  rows: Type.Integer(),
+  observations: Type.Integer({ description: 'New observations stored.' }),
+  duplicates: Type.Integer({ description: 'Observations the store already had (the same file ingested again adds nothing twice).' }),
+  rejected: Type.Integer({ description: 'Bad rows, skipped.' }),
+  findingsNew: Type.Integer(),
+  findingsSeenAgain: Type.Integer(),
+};
+
+const Source = Type.Object({
+  id: Type.Integer(),
+  name: Type.String(),
+  format: Type.String(),
+  reliability: ReliabilitySchema,
+  tlp: TlpSchema,
+  severity: nullable(SeveritySchema),
+  reportsDaily: Type.Boolean({ description: 'What a daily source stops reporting is taken as fixed.' }),
+});
+
+const Finding = Type.Object({
+  id: Type.Integer(),
+  org: Type.String({ description: "The organisation's ref." }),
+  asset: Type.String({ description: 'The matched asset as registered (the first, when several matched).' }),
+  assets: Type.Array(Type.String()),
+  indicator: Type.String({ description: "The subject's indicator that matched." }),
+  kind: KindSchema,
+  type: Type.String(),
+  severity: SeveritySchema,
+  tlp: TlpSchema,
+  source: Type.String(),
+  status: literals(FINDING_STATUSES),
+  statusReason: nullable(Type.String()),
+  firstSeen: Type.String({ format: 'date-time' }),
+  lastSeen: Type.String({ format: 'date-time' }),
+  count: Type.Integer({ description: 'How many observations stand behind it.' }),
+});
+
+export function intakeRoutes(context: Context): FastifyPluginAsyncTypebox {
+  const { db } = context.store;
+  return async (app) => {
+    app.get('/sources', { schema: { tags: ['intake'], summary: 'Registered sources', response: { 200: Type.Array(Source), ...errors } }, preHandler: requireAnalyst }, async () => listSources(db));
+
+    app.post('/sources', {
+      schema: {
+        tags: ['intake'],
+        summary: 'Register a source',
+        body: Type.Object({
+          name: Type.String({ minLength: 1 }),
+          format: Type.String({ minLength: 1 }),
+          reliability: literals(RELIABILITIES),
+          tlp: literals(TLP_LABELS),
+          severity: Type.Optional(literals(SEVERITIES)),
+          reportsDaily: Type.Optional(Type.Boolean()),
+        }),
+        response: { 201: Source, ...errors },
+      },
+      preHandler: requireAnalyst,
+    }, async (request, reply) => {
+      const b = request.body;
+      return reply.status(201).send(await addSource(db, { ...b, severity: b.severity ?? null, reportsDaily: Boolean(b.reportsDaily) }));
+    });
+
+    app.get('/batches', {
+      schema: { tags: ['intake'], summary: 'Ingests with their counts and rejected rows', querystring: Type.Object({ limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000 })) }), response: { 200: Type.Array(Type.Object({ id: Type.Integer(), source: Type.String(), file: Type.String(), format: Type.String(), status: Type.String(), startedAt: Type.String(), finishedAt: nullable(Type.String()), error: nullable(Type.String()), ...Counts, errors: Type.Optional(Type.Array(RowErrorSchema)) })), ...errors } },
+      preHandler: requireAnalyst,
+    }, async (request) => listBatches(db, { withErrors: true, limit: request.query.limit }));
+
+    app.get('/observations', {
+      schema: {
+        tags: ['intake'],
+        summary: 'Stored observations, newest first',
+        querystring: Type.Object({ indicator: Type.Optional(Type.String({ description: 'An address, network, domain (with subdomains), URL, e-mail address or AS.' })), limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 10000, default: 100 })) }),
+        response: { 200: Type.Array(Type.Composite([Type.Object({ id: Type.Integer(), sourceId: Type.Integer() }), ObservationSchema])), ...errors },
+      },
+      preHandler: requireAnalyst,
+    }, async (request) => {
+      const { indicator, limit } = request.query;
+      const scope = indicator !== undefined ? scopeOf(indicator) : undefined;
+      if (indicator !== undefined && !scope) throw new KoppelError('invalid', `cannot search for "${indicator}"`, [{ field: 'indicator', value: indicator, reason: 'not an address, network, domain, URL, e-mail address or AS number' }]);
+      return listObservations(db, { scope, limit: limit ?? 100 });
+    });
+
+    app.get('/findings', {
+      schema: { tags: ['findings'], summary: 'Findings', querystring: Type.Object({ org: Type.Optional(Type.String()), status: Type.Optional(literals(FINDING_STATUSES)), limit: Type.Optional(Type.Integer({ minimum: 1 })) }), response: { 200: Type.Array(Finding), ...errors } },
+      preHandler: requireAnalyst,
+    }, async (request) => listFindings(db, request.query));
+
+    // The ingest body is the feed file itself, streamed to disk as it arrives.
+    app.register(async (plain) => {
+      plain.removeAllContentTypeParsers();
+      plain.addContentTypeParser('*', (_request, payload, done) => done(null, payload));
+      plain.withTypeProvider<TypeBoxTypeProvider>().post('/ingest', {
+        schema: {
+          tags: ['intake'],
+          summary: 'Ingest a feed file (the body)',
+          description: 'The format is detected from `filename` and the content unless `format` is given. Bad rows are reported and skipped.',
+          querystring: Type.Object({
+            filename: Type.Optional(Type.String({ description: 'The original file name; Shadowserver report types are read from it.' })),
+            format: Type.Optional(Type.String()),
+            source: Type.Optional(Type.String()),
+            map: Type.Optional(Type.String({ description: 'Column mapping for generic CSV: ip=src,domain=host,…' })),
+          }),
+          response: { 200: Type.Object({ batch: Type.Integer(), file: Type.String(), format: Type.String(), source: Type.String(), ...Counts, errors: Type.Array(RowErrorSchema) }), ...errors },
+        },
+        preHandler: requireAnalyst,
+      }, async (request) => {
+        const dir = await mkdtemp(path.join(tmpdir(), 'koppel-ingest-'));
+        const name = path.basename(request.query.filename ?? 'upload');
+        const file = path.join(dir, name);
+        try {
+          await pipeline(request.body as NodeJS.ReadableStream, createWriteStream(file));
+          const report = await ingestFile(db, await context.matcher.index(), {
+            file,
+            format: request.query.format,
+            source: request.query.source,
+            options: request.query.map ? { map: request.query.map } : {},
+          });
+          return { ...report, file: name, errors: report.errors.map((e) => ({ ...e, file: name })) };
+        } finally {
+          await rm(dir, { recursive: true, force: true });
+        }
+      });
+    });
+  };
+}

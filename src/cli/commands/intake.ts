@@ -1,0 +1,163 @@
+/** `koppel ingest`, `source`, `findings`, `observations`, `batches`, `purge`: threat information in, findings out. */
+import path from 'node:path';
+import { Command, Option } from 'commander';
+import { days } from '../../config.ts';
+import { FINDING_STATUSES, listFindings, resolveUnseen, type FindingStatus } from '../../findings/index.ts';
+import { listBatches } from '../../intake/batches.ts';
+import { FORMATS } from '../../intake/index.ts';
+import { addSource, listSources } from '../../intake/sources.ts';
+import { KoppelError } from '../../errors.ts';
+import { RELIABILITIES, SEVERITIES, TLP_LABELS, listObservations, purgeObservations, scopeOf, type Reliability, type Severity, type Tlp } from '../../observations/index.ts';
+import { ingestFile } from '../../pipeline/index.ts';
+import { printJson, printProblems, printTable, progressBar } from '../output.ts';
+import type { Runtime } from '../runtime.ts';
+
+/** `--option key=value` may be given more than once. */
+const collectOption = (text: string, all: Record<string, string>) => {
+  const eq = text.indexOf('=');
+  if (eq < 1) throw new KoppelError('invalid', `--option takes key=value, not "${text}"`);
+  return { ...all, [text.slice(0, eq)]: text.slice(eq + 1) };
+};
+
+export function ingestCommand(rt: Runtime): Command {
+  return new Command('ingest')
+    .description('take in threat information files: parse, store, match and record findings')
+    .argument('<file...>', 'files to ingest (gzip-compressed files too)')
+    .option('--format <format>', 'the format, when it should not be detected (koppel formats lists them)')
+    .option('--source <name>', 'the registered source (koppel source list); derived from the format when absent')
+    .option('--map <mapping>', 'column mapping for generic CSV: ip=src,domain=host,…')
+    .option('--option <key=value>', 'a format option (repeatable)', collectOption, {})
+    .action(async (files: string[], o: { format?: string; source?: string; map?: string; option: Record<string, string> }) => {
+      const { store, matcher, env } = await rt.context();
+      const index = await matcher.index();
+      let failed = 0;
+      for (const file of files) {
+        const bar = progressBar(rt.io, path.basename(file));
+        try {
+          const report = await ingestFile(store.db, index, {
+            file: path.resolve(rt.cwd, file),
+            format: o.format,
+            source: o.source,
+            options: { ...o.option, ...(o.map ? { map: o.map } : {}) },
+            progress: (done, total) => bar.update(done, total),
+          });
+          bar.stop();
+          rt.io.out(
+            `${file}: batch ${report.batch}, ${report.format} from ${report.source}: ${report.rows} rows, ${report.observations} new observations` +
+              `${report.duplicates ? ` (${report.duplicates} already known)` : ''}, ${report.rejected} rejected, ` +
+              `findings: ${report.findingsNew} new, ${report.findingsSeenAgain} seen again\n`,
+          );
+          if (report.errors.length) printProblems(rt.io, report.errors, 10);
+        } catch (error) {
+          bar.stop();
+          failed++;
+          rt.io.err(`koppel: ${file}: ${(error as Error).message}\n`);
+        }
+      }
+      await resolveUnseen(store.db, new Date(), days(env, 'KOPPEL_RESOLVE_AFTER_DAYS'));
+      if (failed) throw new KoppelError('invalid', `${failed} of ${files.length} file(s) could not be ingested`);
+    });
+}
+
+export function sourceCommand(rt: Runtime): Command {
+  const source = new Command('source').description('where threat information comes from');
+  source
+    .command('add <name>')
+    .description('register a source')
+    .requiredOption('--format <format>', 'the format its files are in')
+    .addOption(new Option('--reliability <letter>', 'A (completely reliable) … F (cannot be judged)').choices(RELIABILITIES).makeOptionMandatory())
+    .addOption(new Option('--tlp <label>', 'default TLP 2.0 label').choices(TLP_LABELS).makeOptionMandatory())
+    .addOption(new Option('--severity <severity>', 'severity when the feed gives none').choices(SEVERITIES))
+    .option('--daily', 'it reports every day: what it stops reporting is taken as fixed')
+    .action(async (name: string, o: { format: string; reliability: Reliability; tlp: Tlp; severity?: Severity; daily?: boolean }) => {
+      const { store } = await rt.context();
+      const created = await addSource(store.db, { name, format: o.format, reliability: o.reliability, tlp: o.tlp, severity: o.severity ?? null, reportsDaily: Boolean(o.daily) });
+      rt.io.out(`added source ${created.name} (${created.format}, reliability ${created.reliability}, TLP:${created.tlp})\n`);
+    });
+  source
+    .command('list')
+    .description('list sources')
+    .option('--json', 'print JSON')
+    .action(async (o: { json?: boolean }) => {
+      const { store } = await rt.context();
+      const sources = await listSources(store.db);
+      if (o.json) printJson(rt.io, sources);
+      else printTable(rt.io, sources, ['name', 'format', 'reliability', 'tlp', 'severity', 'reportsDaily']);
+    });
+  return source;
+}
+
+export function findingsCommand(rt: Runtime): Command {
+  return new Command('findings')
+    .description('organisations affected by threats, and where each stands')
+    .option('--org <ref>', 'only this organisation')
+    .addOption(new Option('--status <status>', 'only findings with this status').choices(FINDING_STATUSES))
+    .option('--limit <n>', 'at most this many', Number)
+    .option('--json', 'print JSON')
+    .action(async (o: { org?: string; status?: FindingStatus; limit?: number; json?: boolean }) => {
+      const { store } = await rt.context();
+      const findings = await listFindings(store.db, o);
+      if (o.json) printJson(rt.io, findings);
+      else printTable(rt.io, findings, ['id', 'org', 'asset', 'indicator', 'kind', 'type', 'severity', 'status', 'lastSeen', 'count']);
+    });
+}
+
+export function observationsCommand(rt: Runtime): Command {
+  return new Command('observations')
+    .description('stored observations, newest first')
+    .option('--indicator <value>', 'an address, network, domain (with its subdomains), URL, e-mail address or AS')
+    .option('--limit <n>', 'at most this many', Number, 100)
+    .option('--json', 'print JSON')
+    .action(async (o: { indicator?: string; limit: number; json?: boolean }) => {
+      const { store } = await rt.context();
+      const scope = o.indicator !== undefined ? scopeOf(o.indicator) : undefined;
+      if (o.indicator !== undefined && !scope) throw new KoppelError('invalid', `cannot search for "${o.indicator}": not an address, network, domain, URL, e-mail address or AS number`);
+      const observations = await listObservations(store.db, { scope, limit: o.limit });
+      if (o.json) return printJson(rt.io, observations);
+      printTable(
+        rt.io,
+        observations.map((x) => ({ ...x, subject: [x.subject.ip ?? x.subject.network ?? x.subject.domain ?? x.subject.url ?? x.subject.email ?? (x.subject.asn ? `AS${x.subject.asn}` : ''), x.subject.port].filter(Boolean).join(':') })),
+        ['id', 'observedAt', 'source', 'kind', 'type', 'severity', 'subject'],
+      );
+    });
+}
+
+export function batchesCommand(rt: Runtime): Command {
+  return new Command('batches')
+    .description('ingests with their counts and the rows they rejected')
+    .option('--limit <n>', 'at most this many', Number, 20)
+    .option('--json', 'print JSON (with the rejected rows)')
+    .action(async (o: { limit: number; json?: boolean }) => {
+      const { store } = await rt.context();
+      const batches = await listBatches(store.db, { withErrors: true, limit: o.limit });
+      if (o.json) return printJson(rt.io, batches);
+      printTable(rt.io, batches, ['id', 'startedAt', 'source', 'format', 'status', 'rows', 'observations', 'duplicates', 'rejected', 'findingsNew', 'findingsSeenAgain', 'file']);
+      for (const b of batches.filter((x) => x.errors?.length)) {
+        rt.io.err(`batch ${b.id}:\n`);
+        printProblems(rt.io, b.errors!, 10);
+      }
+    });
+}
+
+export function purgeCommand(rt: Runtime): Command {
+  return new Command('purge')
+    .description('remove observations older than the retention period')
+    .option('--days <n>', 'retention in days (KOPPEL_RETENTION_DAYS, default 90)', Number)
+    .action(async (o: { days?: number }) => {
+      const { store, env } = await rt.context();
+      const keep = o.days ?? days(env, 'KOPPEL_RETENTION_DAYS');
+      const removed = await purgeObservations(store.db, new Date(Date.now() - keep * 86_400_000));
+      rt.io.out(`removed ${removed} observation(s) older than ${keep} days\n`);
+    });
+}
+
+export function formatsCommand(rt: Runtime): Command {
+  return new Command('formats')
+    .description('the feed formats ingest reads')
+    .option('--json', 'print JSON')
+    .action((o: { json?: boolean }) => {
+      const formats = FORMATS.map((f) => ({ name: f.name, description: f.description }));
+      if (o.json) printJson(rt.io, formats);
+      else printTable(rt.io, formats, ['name', 'description']);
+    });
+}

@@ -1,0 +1,102 @@
+/**
+ * The live side of matching in one process: the asset index, built from the registry on first use
+ * and kept current by registry changes on the bus, and retro-matching of every new asset against
+ * the stored observations of the retro window.
+ */
+import type { Kysely } from 'kysely';
+import type { Bus } from '../bus/index.ts';
+import { days, type Environment } from '../config.ts';
+import { recordMatches, type Match } from '../findings/index.ts';
+import { AssetIndex, matchObservation, type IndexedAsset } from '../matching/index.ts';
+import { listObservations, type Scope, type StoredObservation } from '../observations/index.ts';
+import type { AssetChanges } from '../registry/index.ts';
+import type { Database } from '../store/index.ts';
+
+type Db = Kysely<Database>;
+
+const INDEXED_KINDS = ['ip', 'cidr', 'asn', 'domain'] as const;
+type IndexedKind = (typeof INDEXED_KINDS)[number];
+const isIndexed = (kind: string): kind is IndexedKind => (INDEXED_KINDS as readonly string[]).includes(kind);
+
+export async function loadIndexedAssets(db: Db): Promise<IndexedAsset[]> {
+  const rows = await db
+    .selectFrom('assets')
+    .select(['id', 'organisation_id', 'kind', 'value', 'verification'])
+    .where('kind', 'in', INDEXED_KINDS)
+    .execute();
+  return rows.map((r) => ({ id: r.id, organisationId: r.organisation_id, kind: r.kind as IndexedKind, value: r.value, verified: r.verification !== 'unverified' }));
+}
+
+/** The observations' matches as the raw material of findings. */
+export function matchesOf(index: AssetIndex, observation: StoredObservation): Match[] {
+  return matchObservation(index, observation).map((m) => ({
+    organisationId: m.organisationId,
+    assetId: m.assetId,
+    observationId: observation.id,
+    sourceId: observation.sourceId,
+    kind: observation.kind,
+    type: observation.type,
+    indicator: m.indicator,
+    severity: observation.severity,
+    tlp: observation.tlp,
+    observedAt: observation.observedAt,
+  }));
+}
+
+export interface Matcher {
+  /** The index of every registered network asset, current with the registry. */
+  index(): Promise<AssetIndex>;
+  /** Resolves once the retro-matching of the changes published so far is done. */
+  settled(): Promise<void>;
+}
+
+export function attachMatcher(db: Db, bus: Bus, env: Environment): Matcher {
+  let built: Promise<AssetIndex> | undefined;
+  let pending: Promise<unknown> = Promise.resolve();
+  const retroDays = days(env, 'KOPPEL_RETRO_DAYS');
+
+  bus.subscribe('registry.assets', (changes: AssetChanges) => {
+    if (built) {
+      built = changes.reload
+        ? loadIndexedAssets(db).then((assets) => AssetIndex.build(assets))
+        : built.then((index) => {
+            for (const id of changes.removed) index.remove(id);
+            for (const a of changes.added) if (isIndexed(a.kind)) index.add({ id: a.id, organisationId: a.organisationId, kind: a.kind, value: a.value, verified: a.verification !== 'unverified' });
+            return index;
+          });
+    }
+    const work = retroMatch(db, changes, retroDays);
+    pending = pending.then(() => work);
+    return work.then(() => undefined);
+  });
+
+  return {
+    index: () => (built ??= loadIndexedAssets(db).then((assets) => AssetIndex.build(assets))),
+    settled: () => pending.then(() => undefined),
+  };
+}
+
+/**
+ * A company that enrols today hears about the compromised host reported yesterday: each new
+ * asset is looked up in the stored observations of the retro window, through the same matching
+ * rules as forward matching (an index holding just the new assets).
+ */
+export async function retroMatch(db: Db, changes: AssetChanges, retroDays: number, now = new Date()): Promise<{ created: number; seenAgain: number }> {
+  const added = changes.added.filter((a) => isIndexed(a.kind));
+  if (added.length === 0) return { created: 0, seenAgain: 0 };
+  const index = AssetIndex.build(added.map((a) => ({ id: a.id, organisationId: a.organisationId, kind: a.kind as IndexedKind, value: a.value, verified: a.verification !== 'unverified' })));
+  const since = new Date(now.getTime() - retroDays * 86_400_000);
+  const matches: Match[] = [];
+  const seen = new Set<number>();
+  for (const asset of added) {
+    const scope: Scope = asset.kind === 'asn' ? { asn: Number(asset.value) } : asset.kind === 'domain' ? { domain: asset.value } : { network: asset.kind === 'ip' ? hostNetwork(asset.value) : asset.value };
+    for (const observation of await listObservations(db, { scope, since })) {
+      if (seen.has(observation.id)) continue;
+      seen.add(observation.id);
+      matches.push(...matchesOf(index, observation));
+    }
+  }
+  return recordMatches(db, matches);
+}
+
+const hostNetwork = (address: string) => `${address}/${address.includes(':') ? 128 : 32}`;
