@@ -3,13 +3,14 @@
  * from records, changed one asset at a time, no I/O.
  *
  * - IPv4 and IPv6 ranges in sorted typed arrays (see range-forest.ts), current through live-ranges.ts.
- * - Domains in a Map, walked from the full name up through its parents.
+ * - Domains in a hash table (see domain-table.ts), walked from the full name up through its parents.
  * - ASNs in a Map.
  */
 import { getPublicSuffix } from 'tldts';
 import { isPublicSuffix, parseAsn } from '../indicators/index.ts';
 import { addressWords, networkWords, wordsOf, type Family } from './address.ts';
 import { canonicalDomain } from './domain-name.ts';
+import { DomainTable } from './domain-table.ts';
 import { LiveRanges } from './live-ranges.ts';
 import type { RangeEntries } from './range-forest.ts';
 
@@ -69,7 +70,7 @@ export class AssetIndex {
   private readonly isLive = (m: AssetMatch): boolean => this.assets.get(m.assetId) === m;
   private readonly ipv4: LiveRanges<AssetMatch>;
   private readonly ipv6: LiveRanges<AssetMatch>;
-  private readonly domains = new Map<string, AssetMatch[]>();
+  private readonly domains = new DomainTable<AssetMatch>();
   private readonly asns = new Map<number, AssetMatch[]>();
 
   private constructor(ipv4?: RangeEntries<AssetMatch>, ipv6?: RangeEntries<AssetMatch>) {
@@ -138,7 +139,7 @@ export class AssetIndex {
         const name = ownableDomain(asset.value);
         if (name === undefined) return false;
         this.assets.set(asset.id, match);
-        pushTo(this.domains, name, match);
+        this.domains.add(name, match);
         return true;
       }
       case 'asn': {
@@ -158,7 +159,7 @@ export class AssetIndex {
     const match = this.assets.get(assetId);
     if (!match) return false;
     this.assets.delete(assetId);
-    if (match.kind === 'domain') dropFrom(this.domains, ownableDomain(match.value), match);
+    if (match.kind === 'domain') this.domains.remove(ownableDomain(match.value) ?? '', match);
     else if (match.kind === 'asn') dropFrom(this.asns, asnOf(match.value), match);
     else (rangeOf(match)?.family === 4 ? this.ipv4 : this.ipv6).remove(match);
     return true;
@@ -191,17 +192,12 @@ export class AssetIndex {
     if (domain === undefined) return out;
     // Registered names are never public suffixes, so the suffix is only computed once something is found.
     let suffixLength = -1;
-    for (let start = 0; ; ) {
-      const found = this.domains.get(start === 0 ? domain : domain.slice(start));
-      if (found) {
-        if (suffixLength < 0) suffixLength = getPublicSuffix(domain, { allowPrivateDomains: true })?.length ?? domain.length;
-        if (domain.length - start <= suffixLength) break;
-        for (const match of found) out.push(match);
-      }
-      const dot = domain.indexOf('.', start);
-      if (dot < 0) break;
-      start = dot + 1;
-    }
+    this.domains.walk(domain, (found, length) => {
+      if (suffixLength < 0) suffixLength = getPublicSuffix(domain, { allowPrivateDomains: true })?.length ?? domain.length;
+      if (length <= suffixLength) return false;
+      for (const match of found) out.push(match);
+      return true;
+    });
     return out;
   }
 

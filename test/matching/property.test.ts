@@ -1,10 +1,11 @@
 /**
- * The index against the obvious answer: a linear scan over every range, with BigInt arithmetic, on
- * thousands of random, deeply nested and overlapping ranges, while assets come and go.
+ * The index against the obvious answer: a linear scan over every range (BigInt arithmetic) or name,
+ * on thousands of random, deeply nested and overlapping ranges and names, while assets come and go.
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { ipBytes, parseCidr } from '../../src/indicators/index.ts';
+import { getPublicSuffix } from 'tldts';
+import { ipBytes, isPublicSuffix, parseCidr } from '../../src/indicators/index.ts';
 import { AssetIndex, type IndexedAsset } from '../../src/matching/index.ts';
 import { prng } from '../../bench/registry-file.ts';
 
@@ -69,32 +70,49 @@ function generator(seed: number) {
   return { asset, address, network, random };
 }
 
+/** Every range in a plain array, scanned in full on each lookup; IPv4 bounds as numbers, IPv6 as BigInt. */
 class Naive {
   readonly assets = new Map<number, { asset: IndexedAsset; range: Range }>();
+  private scan: Array<{ id: number; family: 4 | 6; first: number | bigint; last: number | bigint }> | undefined;
   add(asset: IndexedAsset) {
     this.assets.set(asset.id, { asset, range: rangeOf(asset) });
+    this.scan = undefined;
+  }
+  delete(id: number) {
+    this.assets.delete(id);
+    this.scan = undefined;
+  }
+  private matching(family: 4 | 6, first: bigint, last: bigint): number[] {
+    this.scan ??= [...this.assets.values()].map(({ asset, range: r }) => ({
+      id: asset.id,
+      family: r.family,
+      first: r.family === 4 ? Number(r.first) : r.first,
+      last: r.family === 4 ? Number(r.last) : r.last,
+    }));
+    const [f, l] = family === 4 ? [Number(first), Number(last)] : [first, last];
+    return this.scan.filter((r) => r.family === family && r.first <= l && f <= r.last).map((r) => r.id).sort((a, b) => a - b);
   }
   containing(address: string): number[] {
     const x = toBig(address);
-    const family = address.includes(':') ? 6 : 4;
-    return [...this.assets.values()].filter(({ range: r }) => r.family === family && r.first <= x && x <= r.last).map((e) => e.asset.id).sort((a, b) => a - b);
+    return this.matching(address.includes(':') ? 6 : 4, x, x);
   }
   overlapping(cidr: string): number[] {
     const n = rangeOf({ id: 0, organisationId: 0, kind: 'cidr', value: cidr, verified: true });
-    return [...this.assets.values()].filter(({ range: r }) => r.family === n.family && r.first <= n.last && n.first <= r.last).map((e) => e.asset.id).sort((a, b) => a - b);
+    return this.matching(n.family, n.first, n.last);
   }
 }
 
 const ids = (matches: { assetId: number }[]) => matches.map((m) => m.assetId).sort((a, b) => a - b);
 
-test('address and network lookups equal a linear scan over 4,000 nested and overlapping random ranges', () => {
+test('address and network lookups equal a linear scan over 10,000 nested and overlapping random ranges', () => {
   const g = generator(7);
-  const assets = Array.from({ length: 4000 }, (_, i) => g.asset(i + 1));
+  // Enough of each family for the search directory of range-forest.ts to be built and used.
+  const assets = Array.from({ length: 10000 }, (_, i) => g.asset(i + 1));
   const index = AssetIndex.build(assets);
   const naive = new Naive();
   assets.forEach((a) => naive.add(a));
   let nonEmpty = 0;
-  for (let i = 0; i < 3000; i++) {
+  for (let i = 0; i < 1500; i++) {
     const address = g.address();
     const expected = naive.containing(address);
     assert.deepEqual(ids(index.lookupIp(address)), expected, address);
@@ -103,7 +121,7 @@ test('address and network lookups equal a linear scan over 4,000 nested and over
     assert.deepEqual(ids(index.lookupNetwork(network)), naive.overlapping(network), network);
   }
   // The check means something only if many lookups hit several nested ranges at once.
-  assert.ok(nonEmpty > 500, `only ${nonEmpty} lookups found nested ranges`);
+  assert.ok(nonEmpty > 250, `only ${nonEmpty} lookups found nested ranges`);
 });
 
 test('the index equals a linear scan while assets are added, replaced and removed one at a time', () => {
@@ -128,7 +146,7 @@ test('the index equals a linear scan while assets are added, replaced and remove
     } else if (live.length > 0) {
       const id = live[Math.floor(g.random() * live.length)];
       assert.equal(index.remove(id), true);
-      naive.assets.delete(id);
+      naive.delete(id);
     }
     const address = g.address();
     assert.deepEqual(ids(index.lookupIp(address)), naive.containing(address), `step ${step}: ${address}`);
@@ -136,4 +154,36 @@ test('the index equals a linear scan while assets are added, replaced and remove
     assert.deepEqual(ids(index.lookupNetwork(network)), naive.overlapping(network), `step ${step}: ${network}`);
   }
   assert.equal(index.size, naive.assets.size);
+});
+
+test('domain lookups equal a scan of every registered name, public suffixes included, while names come and go', () => {
+  const random = prng(13);
+  const labels = ['a', 'b', 'www', 'example', 'co', 'uk', 'nl', 'github', 'io', 's3', 'amazonaws', 'com', 'xn--mnchen-3ya', 'de', 'blogspot'];
+  const name = () => Array.from({ length: 1 + Math.floor(random() * 4) }, () => labels[Math.floor(random() * labels.length)]).join('.');
+  const index = AssetIndex.empty();
+  const live = new Map<number, string>();
+  const suffix = (n: string) => getPublicSuffix(n, { allowPrivateDomains: true }) ?? n;
+  const expected = (n: string) =>
+    [...live]
+      .filter(([, d]) => (n === d || n.endsWith(`.${d}`)) && d.length > suffix(n).length)
+      .map(([id]) => id)
+      .sort((x, y) => x - y);
+  let matched = 0;
+  for (let step = 0; step < 4000; step++) {
+    if (random() < 0.7 || live.size === 0) {
+      const domain = name();
+      const added = index.add({ id: step, organisationId: step, kind: 'domain', value: domain, verified: true });
+      assert.equal(added, !isPublicSuffix(domain), domain);
+      if (added) live.set(step, domain);
+    } else {
+      const id = [...live.keys()][Math.floor(random() * live.size)];
+      index.remove(id);
+      live.delete(id);
+    }
+    const lookup = name();
+    const want = expected(lookup);
+    if (want.length > 0) matched++;
+    assert.deepEqual(ids(index.lookupDomain(lookup)), want, lookup);
+  }
+  assert.ok(matched > 500, `only ${matched} lookups matched`);
 });
