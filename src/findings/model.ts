@@ -17,6 +17,7 @@ export interface Match {
   severity: Severity;
   tlp: Tlp;
   observedAt: string;
+  receivedAt: string;
 }
 
 export interface Finding {

@@ -20,12 +20,12 @@ const TLP_ORDER = sql.raw(`ARRAY[${[...TLP_LABELS].reverse().map((t) => `'${t}'`
  */
 export async function recordMatches(db: Db, matches: Match[]): Promise<{ created: number; seenAgain: number }> {
   if (matches.length === 0) return { created: 0, seenAgain: 0 };
-  const groups = new Map<string, { first: Match; last: string; earliest: string; count: number; observations: Set<number>; assets: Set<number> }>();
+  const groups = new Map<string, { first: Match; last: string; earliest: string; received: string; count: number; observations: Set<number>; assets: Set<number> }>();
   for (const m of matches) {
     const key = findingKey(m);
     const g = groups.get(key);
     if (!g) {
-      groups.set(key, { first: m, last: m.observedAt, earliest: m.observedAt, count: 1, observations: new Set([m.observationId]), assets: new Set([m.assetId]) });
+      groups.set(key, { first: m, last: m.observedAt, earliest: m.observedAt, received: m.receivedAt, count: 1, observations: new Set([m.observationId]), assets: new Set([m.assetId]) });
       continue;
     }
     if (!g.observations.has(m.observationId)) g.count++;
@@ -33,27 +33,29 @@ export async function recordMatches(db: Db, matches: Match[]): Promise<{ created
     g.assets.add(m.assetId);
     if (m.observedAt > g.last) g.last = m.observedAt;
     if (m.observedAt < g.earliest) g.earliest = m.observedAt;
+    if (m.receivedAt > g.received) g.received = m.receivedAt;
     if (SEVERITIES.indexOf(m.severity) < SEVERITIES.indexOf(g.first.severity)) g.first = { ...g.first, severity: m.severity };
     if (TLP_LABELS.indexOf(m.tlp) > TLP_LABELS.indexOf(g.first.tlp)) g.first = { ...g.first, tlp: m.tlp };
   }
   const list = [...groups.values()];
   const upserted = await sql<{ id: number; created: boolean; org: number; kind: string; type: string; indicator: string }>`
-    INSERT INTO findings AS f (organisation_id, kind, type, indicator, severity, tlp, source_id, first_seen, last_seen, count)
+    INSERT INTO findings AS f (organisation_id, kind, type, indicator, severity, tlp, source_id, first_seen, last_seen, last_received, count)
     SELECT * FROM unnest(
       ${list.map((g) => g.first.organisationId)}::bigint[], ${list.map((g) => g.first.kind)}::text[], ${list.map((g) => g.first.type)}::text[],
       ${list.map((g) => g.first.indicator)}::text[], ${list.map((g) => g.first.severity)}::text[], ${list.map((g) => g.first.tlp)}::text[],
       ${list.map((g) => g.first.sourceId)}::bigint[], ${list.map((g) => g.earliest)}::timestamptz[], ${list.map((g) => g.last)}::timestamptz[],
-      ${list.map((g) => g.count)}::int[])
+      ${list.map((g) => g.received)}::timestamptz[], ${list.map((g) => g.count)}::int[])
     ON CONFLICT (organisation_id, kind, type, indicator) DO UPDATE SET
       last_seen = greatest(f.last_seen, excluded.last_seen),
+      last_received = greatest(f.last_received, excluded.last_received),
       first_seen = least(f.first_seen, excluded.first_seen),
       count = f.count + excluded.count,
       source_id = excluded.source_id,
       severity = (${SEVERITY_ORDER})[least(array_position(${SEVERITY_ORDER}, f.severity), array_position(${SEVERITY_ORDER}, excluded.severity))],
       tlp = (${TLP_ORDER})[least(array_position(${TLP_ORDER}, f.tlp), array_position(${TLP_ORDER}, excluded.tlp))],
-      status = CASE WHEN f.status = 'resolved' AND excluded.last_seen > f.status_changed_at THEN 'new' ELSE f.status END,
-      status_reason = CASE WHEN f.status = 'resolved' AND excluded.last_seen > f.status_changed_at THEN 'seen again after it was resolved' ELSE f.status_reason END,
-      status_changed_at = CASE WHEN f.status = 'resolved' AND excluded.last_seen > f.status_changed_at THEN now() ELSE f.status_changed_at END
+      status = CASE WHEN f.status = 'resolved' AND excluded.last_received > f.status_changed_at THEN 'new' ELSE f.status END,
+      status_reason = CASE WHEN f.status = 'resolved' AND excluded.last_received > f.status_changed_at THEN 'seen again after it was resolved' ELSE f.status_reason END,
+      status_changed_at = CASE WHEN f.status = 'resolved' AND excluded.last_received > f.status_changed_at THEN now() ELSE f.status_changed_at END
     RETURNING id, (xmax = 0) AS created, organisation_id AS org, kind, type, indicator`.execute(db);
   const idOf = new Map(upserted.rows.map((r) => [`${r.org}\t${r.kind}\t${r.type}\t${r.indicator}`, r.id]));
   const links = list.flatMap((g) => {
@@ -108,7 +110,8 @@ export async function listFindings(db: Db, filter: FindingFilter = {}): Promise<
 }
 
 /**
- * Findings from sources that report every day, not seen for `days`, are taken as fixed. A finding an
+ * Findings from sources that report every day, not reported for `days`, are taken as fixed (counted
+ * from when the source last sent it, not from its observation time: a list may carry old dates). A finding an
  * analyst or organisation has already closed (false positive, suppressed) keeps its status.
  */
 export async function resolveUnseen(db: Db, now: Date, days: number): Promise<number> {
@@ -116,7 +119,7 @@ export async function resolveUnseen(db: Db, now: Date, days: number): Promise<nu
     UPDATE findings f SET status = 'resolved', status_changed_at = ${now}, status_reason = ${`not seen for ${days} days by a source that reports daily`}
     FROM sources s
     WHERE s.id = f.source_id AND s.reports_daily AND f.status IN ('new', 'notified', 'acknowledged')
-      AND f.last_seen < ${new Date(now.getTime() - days * 86_400_000)}`.execute(db);
+      AND f.last_received < ${new Date(now.getTime() - days * 86_400_000)}`.execute(db);
   return Number(result.numAffectedRows ?? 0);
 }
 

@@ -40,6 +40,7 @@ export function matchesOf(index: AssetIndex, observation: StoredObservation): Ma
     severity: observation.severity,
     tlp: observation.tlp,
     observedAt: observation.observedAt,
+    receivedAt: observation.receivedAt,
   }));
 }
 

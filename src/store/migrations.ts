@@ -136,6 +136,7 @@ const intake: Migration = {
         source_id bigint NOT NULL REFERENCES sources(id),
         first_seen timestamptz NOT NULL,
         last_seen timestamptz NOT NULL,
+        last_received timestamptz NOT NULL,
         count integer NOT NULL DEFAULT 1,
         status text NOT NULL DEFAULT 'new' CHECK (status IN ('new', 'notified', 'acknowledged', 'resolved', 'false-positive', 'suppressed')),
         status_changed_at timestamptz NOT NULL DEFAULT now(),

@@ -122,6 +122,8 @@ export interface FindingTable {
   source_id: number;
   first_seen: Date;
   last_seen: Date;
+  /** When a source last reported it: a daily source that stops reporting it has seen it fixed. */
+  last_received: Date;
   count: Generated<number>;
   status: Generated<FindingStatus>;
   status_changed_at: Generated<Date>;

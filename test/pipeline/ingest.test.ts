@@ -133,7 +133,7 @@ onEachStore('ingest and matching', (kind) => {
 
   test('a finding not seen for a week by a daily source is resolved, and reopens when seen again', async () => {
     const old = new Date(Date.now() - 20 * DAY).toISOString();
-    await ingest('old.jsonl', jsonl([observation({ subject: { ip: '198.51.100.7' }, type: 'open-telnet', observedAt: old })]));
+    await ingest('old.jsonl', jsonl([observation({ subject: { ip: '198.51.100.7' }, type: 'open-telnet', observedAt: old, receivedAt: old })]));
     const resolved = await resolveUnseen(context.store.db, new Date(), 7);
     assert.ok(resolved >= 1);
     assert.deepEqual((await findingsOf('OTHER')).filter((f) => f.startsWith('198.51.100.7')), ['198.51.100.7 198.51.100.7 resolved 1']);
