@@ -97,10 +97,12 @@ function observe(context: ParseContext, line: number, map: ColumnMap, fields: Re
 async function* parse(input: Readable, context: ParseContext): AsyncIterable<ParsedRow> {
   const defaultKind = optionKind(context);
   let map: ColumnMap | undefined;
-  for await (const row of csvTable(input)) {
-    if ('header' in row) map = mappingFor(context, row.header);
-    else if ('error' in row) yield rowError(context, row.line, row.field, row.error);
-    else if (map) yield observe(context, row.line, map, row.fields, defaultKind);
+  for await (const batch of csvTable(input)) {
+    for (const row of batch) {
+      if ('header' in row) map = mappingFor(context, row.header);
+      else if ('error' in row) yield rowError(context, row.line, row.field, row.error);
+      else if (map) yield observe(context, row.line, map, row.fields, defaultKind);
+    }
   }
 }
 

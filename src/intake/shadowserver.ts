@@ -46,22 +46,29 @@ export function ruleFor(report: string | undefined, columns: readonly string[], 
 export async function* parseShadowserver(input: Readable, context: ParseContext, schema: ShadowserverSchema | undefined): AsyncIterable<ParsedRow> {
   const report = context.options.report?.trim().toLowerCase() || reportFromFileName(context.file);
   let rule: ReportRule | undefined;
-  for await (const row of csvTable(input)) {
-    if ('header' in row) {
-      const found = ruleFor(report, row.header, schema);
-      if ('error' in found) {
-        yield rowError(context, row.line, undefined, found.error);
-        return;
-      }
-      rule = found;
-    } else if ('error' in row) yield rowError(context, row.line, row.field, row.error);
-    else if (rule) yield shadowserverRow(context, row.line, rule, row.fields);
+  for await (const batch of csvTable(input)) {
+    for (const row of batch) {
+      if ('header' in row) {
+        const found = ruleFor(report, row.header, schema);
+        if ('error' in found) {
+          yield rowError(context, row.line, undefined, found.error);
+          return;
+        }
+        rule = found;
+      } else if ('error' in row) yield rowError(context, row.line, row.field, row.error);
+      else if (rule) yield shadowserverRow(context, row.line, rule, row.fields);
+    }
   }
+}
+
+/** The schema is read when the rows are, so that a bad schema path fails the parse like any unreadable input. */
+async function* parse(input: Readable, context: ParseContext): AsyncIterable<ParsedRow> {
+  yield* parseShadowserver(input, context, loadShadowserverSchema());
 }
 
 export const shadowserver: IntakeFormat = {
   name: 'shadowserver',
   description: 'Shadowserver reports (CSV, every report type; the published schema when KOPPEL_SHADOWSERVER_SCHEMA names it)',
   detect,
-  parse: (input, context) => parseShadowserver(input, context, loadShadowserverSchema()),
+  parse,
 };
