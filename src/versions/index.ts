@@ -12,3 +12,7 @@ export { generic } from './generic.ts';
 export { datetime, lexicographic } from './ordinal.ts';
 export { parseVers, canonicalVers, versContains, fixedVersion, type VersRange, type VersConstraint, type Comparator } from './vers.ts';
 export { parseNativeRange } from './native-range.ts';
+export { parseCpe, formatCpe, compareCpe, compareAttribute, ANY, NA, CPE_ATTRIBUTES, type Wfn, type CpeAttribute, type NameRelation, type AttributeRelation } from './cpe.ts';
+export { cpeMatch } from './cpe-match.ts';
+export { parsePurl, formatPurl, purlIdentity, purlMatches, type Purl, type AffectedPackage } from './purl.ts';
+export type { Confidence, SoftwareMatch } from './match.ts';
