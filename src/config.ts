@@ -21,6 +21,14 @@ export const SETTINGS = [
   { name: 'KOPPEL_RETRO_DAYS', description: 'A new or newly verified asset is matched against the observations of this many past days.', default: '30' },
   { name: 'KOPPEL_RETENTION_DAYS', description: '`koppel purge` removes observations older than this many days.', default: '90' },
   { name: 'KOPPEL_RESOLVE_AFTER_DAYS', description: 'A finding from a source that reports daily is resolved when not seen for this many days.', default: '7' },
+  { name: 'KOPPEL_SMTP_URL', description: 'Mail server for notices: smtp://host:port, smtps://user:password@host:465. Without it, e-mail notices are held (visible, never dropped) until one is configured.' },
+  { name: 'KOPPEL_SMTP_FROM', description: 'Sender address of notices, e.g. "Koppel <waarschuwing@centre.example>"; its domain is in every Message-ID.' },
+  { name: 'KOPPEL_DKIM_DOMAIN', description: 'DKIM signing domain (with KOPPEL_DKIM_SELECTOR and KOPPEL_DKIM_KEY_FILE; all three or none).' },
+  { name: 'KOPPEL_DKIM_SELECTOR', description: 'DKIM selector.' },
+  { name: 'KOPPEL_DKIM_KEY_FILE', description: 'Path of the DKIM private key (PEM).' },
+  { name: 'KOPPEL_WEBHOOK_ALLOW_PRIVATE', description: 'Set to 1 to allow webhooks to loopback, private, link-local and other non-public addresses (refused by default).' },
+  { name: 'KOPPEL_DELIVERY_MAX_ATTEMPTS', description: 'Attempts before a notice that keeps failing is dead-lettered.', default: '8' },
+  { name: 'KOPPEL_CENTRE_NAME', description: 'Who signs the notices.', default: 'Koppel' },
   { name: 'KOPPEL_SHADOWSERVER_SCHEMA', description: "Path of Shadowserver's published report schema (the IntelMQ JSON); when set, its field roles and classifications are used." },
 ] as const satisfies readonly Setting[];
 
@@ -28,11 +36,11 @@ export type SettingName = (typeof SETTINGS)[number]['name'];
 
 export type Environment = Readonly<Record<string, string | undefined>>;
 
-/** A setting that is a whole number of days. */
-export function days(env: Environment, name: SettingName): number {
+/** A setting that is a whole number (of days, of attempts). */
+export function wholeNumber(env: Environment, name: SettingName): number {
   const text = setting(env, name);
   const value = Number(text);
-  if (!Number.isInteger(value) || value < 0) throw new Error(`${name} must be a whole number of days, not "${text}"`);
+  if (!Number.isInteger(value) || value < 0) throw new Error(`${name} must be a whole number, not "${text}"`);
   return value;
 }
 

@@ -8,6 +8,7 @@ import type { Context } from '../context.ts';
 import { authenticate } from './auth.ts';
 import { ErrorSchema, errorHandler } from './errors.ts';
 import { intakeRoutes } from './routes/intake.ts';
+import { noticeRoutes, verifyRoute } from './routes/notices.ts';
 import { registryRoutes } from './routes/registry.ts';
 
 export interface ApiOptions {
@@ -52,7 +53,9 @@ export async function buildApi(context: Context, options: ApiOptions = {}): Prom
     api.addHook('onRequest', authenticate(context.store.db));
     await api.register(registryRoutes(context));
     await api.register(intakeRoutes(context));
+    await api.register(noticeRoutes(context));
   }, { prefix: API_PREFIX });
+  await app.register(verifyRoute(context));
   await options.extend?.(app);
   return app;
 }

@@ -5,7 +5,7 @@
  */
 import type { Kysely } from 'kysely';
 import type { Bus } from '../bus/index.ts';
-import { days, type Environment } from '../config.ts';
+import { wholeNumber, type Environment } from '../config.ts';
 import { recordMatches, type Match } from '../findings/index.ts';
 import { AssetIndex, matchObservation, type IndexedAsset } from '../matching/index.ts';
 import { listObservations, type Scope, type StoredObservation } from '../observations/index.ts';
@@ -54,7 +54,7 @@ export interface Matcher {
 export function attachMatcher(db: Db, bus: Bus, env: Environment): Matcher {
   let built: Promise<AssetIndex> | undefined;
   let pending: Promise<unknown> = Promise.resolve();
-  const retroDays = days(env, 'KOPPEL_RETRO_DAYS');
+  const retroDays = wholeNumber(env, 'KOPPEL_RETRO_DAYS');
 
   bus.subscribe('registry.assets', (changes: AssetChanges) => {
     if (built) {

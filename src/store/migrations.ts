@@ -160,7 +160,59 @@ const intake: Migration = {
   },
 };
 
+const notices: Migration = {
+  async up(db: Kysely<unknown>) {
+    await sql`CREATE TABLE settings (key text PRIMARY KEY, value jsonb NOT NULL)`.execute(db);
+    await sql`ALTER TABLE organisations ADD COLUMN policy jsonb NOT NULL DEFAULT '{}'::jsonb`.execute(db);
+    await sql`ALTER TABLE organisations ADD COLUMN webhook_url text`.execute(db);
+    await sql`ALTER TABLE organisations ADD COLUMN webhook_secret text`.execute(db);
+    await sql`ALTER TABLE findings ADD COLUMN last_notified_at timestamptz`.execute(db);
+    await sql`
+      CREATE TABLE finding_decisions (
+        finding_id bigint PRIMARY KEY REFERENCES findings(id) ON DELETE CASCADE,
+        action text NOT NULL CHECK (action IN ('send-now', 'digest', 'hold-for-review', 'skip')),
+        reason text NOT NULL,
+        due_at timestamptz,
+        decided_at timestamptz NOT NULL DEFAULT now()
+      )`.execute(db);
+    await sql`
+      CREATE TABLE notices (
+        id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        ticket text NOT NULL UNIQUE,
+        organisation_id bigint NOT NULL REFERENCES organisations(id) ON DELETE CASCADE,
+        channel text NOT NULL CHECK (channel IN ('email', 'webhook')),
+        address text NOT NULL,
+        language text NOT NULL CHECK (language IN ('nl', 'en')),
+        tlp text NOT NULL,
+        subject text NOT NULL,
+        text text NOT NULL,
+        html text,
+        digest boolean NOT NULL DEFAULT false,
+        status text NOT NULL CHECK (status IN ('held', 'queued', 'sending', 'sent', 'dead', 'rejected')),
+        status_reason text,
+        created_at timestamptz NOT NULL DEFAULT now(),
+        reviewed_by text,
+        reviewed_at timestamptz,
+        attempts integer NOT NULL DEFAULT 0,
+        next_attempt_at timestamptz NOT NULL DEFAULT now(),
+        lease_until timestamptz,
+        last_response text,
+        sent_at timestamptz
+      )`.execute(db);
+    await sql`CREATE INDEX notices_outbox ON notices (next_attempt_at) WHERE status IN ('queued', 'sending')`.execute(db);
+    await sql`CREATE INDEX notices_organisation ON notices (organisation_id, created_at)`.execute(db);
+    await sql`
+      CREATE TABLE notice_findings (
+        notice_id bigint NOT NULL REFERENCES notices(id) ON DELETE CASCADE,
+        finding_id bigint NOT NULL REFERENCES findings(id) ON DELETE CASCADE,
+        PRIMARY KEY (notice_id, finding_id)
+      )`.execute(db);
+    await sql`CREATE INDEX notice_findings_finding ON notice_findings (finding_id)`.execute(db);
+  },
+};
+
 export const MIGRATIONS: Record<string, Migration> = {
   '0001-registry': registry,
   '0002-intake-and-findings': intake,
+  '0003-notices': notices,
 };

@@ -1,6 +1,7 @@
 /** The tables as Kysely sees them. Migrations in migrations.ts create them. */
 import type { Generated } from 'kysely';
 import type { FindingStatus } from '../findings/model.ts';
+import type { PolicyOverrides } from '../notices/policy.ts';
 import type { Kind, Observation, Reliability, Severity, Tlp } from '../observations/model.ts';
 
 
@@ -13,6 +14,10 @@ export interface OrganisationTable {
   language: 'nl' | 'en';
   created_at: Generated<Date>;
   updated_at: Generated<Date>;
+  /** The organisation's own notice policy: what it leaves out comes from the system-wide one. */
+  policy: Generated<PolicyOverrides>;
+  webhook_url: string | null;
+  webhook_secret: string | null;
 }
 
 export interface ContactTable {
@@ -128,6 +133,34 @@ export interface FindingTable {
   status: Generated<FindingStatus>;
   status_changed_at: Generated<Date>;
   status_reason: string | null;
+  last_notified_at: Date | null;
+}
+
+export type NoticeStatus = 'held' | 'queued' | 'sending' | 'sent' | 'dead' | 'rejected';
+
+export interface NoticeTable {
+  id: Generated<number>;
+  ticket: string;
+  organisation_id: number;
+  channel: 'email' | 'webhook';
+  address: string;
+  language: 'nl' | 'en';
+  tlp: Tlp;
+  subject: string;
+  text: string;
+  html: string | null;
+  digest: Generated<boolean>;
+  status: NoticeStatus;
+  status_reason: string | null;
+  created_at: Generated<Date>;
+  reviewed_by: string | null;
+  reviewed_at: Date | null;
+  attempts: Generated<number>;
+  next_attempt_at: Generated<Date>;
+  /** While a sender holds the notice; a sender that died lets it go when this passes. */
+  lease_until: Date | null;
+  last_response: string | null;
+  sent_at: Date | null;
 }
 
 export interface Database {
@@ -138,6 +171,10 @@ export interface Database {
   findings: FindingTable;
   finding_assets: { finding_id: number; asset_id: number };
   finding_observations: { finding_id: number; observation_id: number };
+  finding_decisions: { finding_id: number; action: 'send-now' | 'digest' | 'hold-for-review' | 'skip'; reason: string; due_at: Date | null; decided_at: Generated<Date> };
+  settings: { key: string; value: unknown };
+  notices: NoticeTable;
+  notice_findings: { notice_id: number; finding_id: number };
   organisations: OrganisationTable;
   contacts: ContactTable;
   assets: AssetTable;

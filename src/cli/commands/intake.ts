@@ -1,7 +1,7 @@
 /** `koppel ingest`, `source`, `findings`, `observations`, `batches`, `purge`: threat information in, findings out. */
 import path from 'node:path';
 import { Command, Option } from 'commander';
-import { days } from '../../config.ts';
+import { wholeNumber } from '../../config.ts';
 import { FINDING_STATUSES, listFindings, resolveUnseen, type FindingStatus } from '../../findings/index.ts';
 import { listBatches } from '../../intake/batches.ts';
 import { FORMATS } from '../../intake/index.ts';
@@ -54,7 +54,7 @@ export function ingestCommand(rt: Runtime): Command {
           rt.io.err(`koppel: ${file}: ${(error as Error).message}\n`);
         }
       }
-      await resolveUnseen(store.db, new Date(), days(env, 'KOPPEL_RESOLVE_AFTER_DAYS'));
+      await resolveUnseen(store.db, new Date(), wholeNumber(env, 'KOPPEL_RESOLVE_AFTER_DAYS'));
       if (failed) throw new KoppelError('invalid', `${failed} of ${files.length} file(s) could not be ingested`);
     });
 }
@@ -145,7 +145,7 @@ export function purgeCommand(rt: Runtime): Command {
     .option('--days <n>', 'retention in days (KOPPEL_RETENTION_DAYS, default 90)', Number)
     .action(async (o: { days?: number }) => {
       const { store, env } = await rt.context();
-      const keep = o.days ?? days(env, 'KOPPEL_RETENTION_DAYS');
+      const keep = o.days ?? wholeNumber(env, 'KOPPEL_RETENTION_DAYS');
       const removed = await purgeObservations(store.db, new Date(Date.now() - keep * 86_400_000));
       rt.io.out(`removed ${removed} observation(s) older than ${keep} days\n`);
     });
