@@ -12,7 +12,7 @@ export interface Match {
   sourceId: number;
   kind: Kind;
   type: string;
-  /** The subject's indicator that matched, as reported: an address, network, domain, URL, e-mail address or AS. */
+  /** The threat's subject, its most specific indicator: a URL, address, network, domain, e-mail address or AS. */
   indicator: string;
   severity: Severity;
   tlp: Tlp;

@@ -8,7 +8,7 @@ import type { Bus } from '../bus/index.ts';
 import { wholeNumber, type Environment } from '../config.ts';
 import { recordMatches, type Match } from '../findings/index.ts';
 import { AssetIndex, matchObservation, type IndexedAsset } from '../matching/index.ts';
-import { listObservations, type Scope, type StoredObservation } from '../observations/index.ts';
+import { listObservations, type Observation, type Scope, type StoredObservation } from '../observations/index.ts';
 import type { AssetChanges } from '../registry/index.ts';
 import type { Database } from '../store/index.ts';
 
@@ -27,8 +27,19 @@ export async function loadIndexedAssets(db: Db): Promise<IndexedAsset[]> {
   return rows.map((r) => ({ id: r.id, organisationId: r.organisation_id, kind: r.kind as IndexedKind, value: r.value, verified: r.verification !== 'unverified' }));
 }
 
-/** The observations' matches as the raw material of findings. */
+/**
+ * The indicator that names the threat in a finding: the most specific of the subject's. An
+ * organisation reached through several of its assets (its range and its AS) gets one finding for
+ * the threat, naming every asset that matched.
+ */
+export function threatIndicator(observation: Observation): string {
+  const s = observation.subject;
+  return s.url ?? s.ip ?? s.network ?? s.domain ?? s.email ?? (s.asn !== undefined ? `AS${s.asn}` : '');
+}
+
+/** The observation's matches as the raw material of findings. */
 export function matchesOf(index: AssetIndex, observation: StoredObservation): Match[] {
+  const indicator = threatIndicator(observation);
   return matchObservation(index, observation).map((m) => ({
     organisationId: m.organisationId,
     assetId: m.assetId,
@@ -36,7 +47,7 @@ export function matchesOf(index: AssetIndex, observation: StoredObservation): Ma
     sourceId: observation.sourceId,
     kind: observation.kind,
     type: observation.type,
-    indicator: m.indicator,
+    indicator,
     severity: observation.severity,
     tlp: observation.tlp,
     observedAt: observation.observedAt,
