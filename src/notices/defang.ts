@@ -18,6 +18,10 @@ const SCHEME_WITHOUT_SLASHES = /\b(javascript|vbscript|livescript|data|file|mail
 const EMAIL_AT = /(?<=[\p{L}\p{N}._%+'-])@(?=[\p{L}\p{N}-]+\.)/gu;
 const HOST_NAME = /(?<![\p{L}\p{N}_-])(?:[\p{L}\p{N}_-]+\.)+(?:\p{L}{2,63}|xn--[a-z0-9-]+)(?![\p{L}\p{N}_-])/giu;
 const IPV4 = /(?<![\d.])(\d{1,3}\.\d{1,3}\.\d{1,3})\.(\d{1,3})(?![\d])/g;
+// Anything but printable ASCII, a doubled space or a space at either end.
+const NEEDS_CLEANING = /[^\x20-\x7e]|\x20\x20|^\x20|\x20$/;
+// Without a dot, colon or at sign there is nothing to defang.
+const MAY_LINK = /[.:@]/;
 const FORMULA_START = /^[=+\-@\t\r]/;
 
 const FANGLESS_SCHEME: Record<string, string> = { http: 'hxxp', https: 'hxxps', ftp: 'fxp', ftps: 'fxps', hxxp: 'hxxp', hxxps: 'hxxps', fxp: 'fxp' };
@@ -28,6 +32,7 @@ const FANGLESS_SCHEME: Record<string, string> = { http: 'hxxp', https: 'hxxps', 
  * `maxLength` code points. Used for our own registry values too (names, assets), which are not defanged.
  */
 export function sanitise(value: string, maxLength = MAX_VALUE_LENGTH): string {
+  if (value.length <= maxLength && !NEEDS_CLEANING.test(value)) return value;
   // Cut very long input before the regular expressions see it; the exact cut follows below.
   const head = value.length > maxLength * 4 ? value.slice(0, maxLength * 4) : value;
   const clean = head
@@ -40,6 +45,7 @@ export function sanitise(value: string, maxLength = MAX_VALUE_LENGTH): string {
 }
 
 function truncate(text: string, maxLength: number, alreadyCut: boolean): string {
+  if (text.length <= maxLength && !alreadyCut) return text;
   const codePoints = [...text];
   if (codePoints.length <= maxLength && !alreadyCut) return text;
   return `${codePoints.slice(0, maxLength - 1).join('')}…`;
@@ -52,6 +58,7 @@ function defangScheme(_: string, scheme: string): string {
 
 /** Rewrites URLs, host names, e-mail addresses and IPv4 addresses in a text so they cannot become links. */
 export function defangText(text: string): string {
+  if (!MAY_LINK.test(text)) return text;
   return text
     .replace(SCHEME_WITH_SLASHES, defangScheme)
     .replace(SCHEME_WITHOUT_SLASHES, '$1[:]')
@@ -77,4 +84,6 @@ export const headerSafe = (value: string, maxLength = 200): string => sanitise(v
 
 const HTML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
 
-export const escapeHtml = (text: string): string => text.replace(/[&<>"']/g, (c) => HTML_ESCAPES[c]);
+const HTML_SPECIAL = /[&<>"']/;
+
+export const escapeHtml = (text: string): string => (HTML_SPECIAL.test(text) ? text.replace(/[&<>"']/g, (c) => HTML_ESCAPES[c]) : text);

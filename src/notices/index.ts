@@ -19,3 +19,4 @@ export {
 } from './policy.ts';
 export { adviceFor, adviceIn, adviceContext, adviceTopic, ADVICE_BOOKS, TOPICS, type AdviceFinding, type Topic } from './advice/index.ts';
 export * from './model.ts';
+export { composeNotice, verificationUrl } from './compose.ts';
