@@ -5,7 +5,7 @@
  */
 import { severityRank, type Severity } from '../observations/model.ts';
 import { adviceContext, adviceIn, type AdviceContext } from './advice/index.ts';
-import { defang, headerSafe, sanitise } from './defang.ts';
+import { headerSafe, sanitise } from './defang.ts';
 import { translator, type Translate } from './i18n.ts';
 import { LANGUAGES, type Advice, type ComposedNotice, type Language, type NoticeFinding, type NoticeInput } from './model.ts';
 import { renderHtml, renderText, type Block } from './render.ts';

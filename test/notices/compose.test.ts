@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { composeNotice, newTicket, normaliseTicket, type NoticeFinding, type NoticeInput } from '../../src/notices/index.ts';
+import { KINDS, RELIABILITIES, SEVERITIES } from '../../src/observations/model.ts';
+import { LANGUAGES, composeNotice, newTicket, normaliseTicket, type NoticeFinding, type NoticeInput } from '../../src/notices/index.ts';
 
 const BASE = 'https://koppel.example.nl';
 
@@ -54,6 +55,18 @@ describe('composeNotice', () => {
       assert.deepEqual(liveUrls(n.text, ticket), []);
     });
   }
+
+  it('has a translation for every kind, severity and reliability in both languages', () => {
+    for (const language of LANGUAGES) {
+      for (const kind of KINDS) {
+        for (const [i, severity] of SEVERITIES.entries()) {
+          const reliability = RELIABILITIES[i];
+          const n = composeNotice(notice({ contact: { language }, findings: [finding({ kind, severity, source: { name: 'Feed', reliability } })] }));
+          assert.doesNotMatch(`${n.subject}\n${n.text}`, /\b(kind|severity|reliability|field|heading|tlp)\.[\w+-]+/, `${language} ${kind} ${severity}`);
+        }
+      }
+    }
+  });
 
   it('writes the Dutch and English notices differently, each wholly in its language', () => {
     const input = notice();
