@@ -104,7 +104,7 @@ function affectedOf(record: Record<string, unknown>, notes: string[]): AffectedP
         notes.push(`${where}: GIT range left out (commits, not versions)`);
         return;
       }
-      const read = eventsToVers(asArray(range.events), range.type === 'SEMVER' ? 'semver' : pkg.scheme);
+      const read = eventsToVers(asArray(range.events), range.type === 'SEMVER' && pkg.scheme === 'generic' ? 'semver' : pkg.scheme);
       if (!read.ok) {
         notes.push(`${where}: left out: ${read.reason}`);
         return;

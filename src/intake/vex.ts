@@ -102,26 +102,33 @@ async function* parse(input: Readable, context: AdvisoryContext): AsyncIterable<
       const versions = listed.flatMap((l) => (asString(l.version) ? [asString(l.version)!] : []));
       const ranges = listed.flatMap((l) => (asString(l.range) ? [asString(l.range)!] : []));
       const scheme = component.identity.purl ? component.identity.purl.slice(4).split('/')[0] : 'generic';
-      const range = ranges.length > 0 ? versOf(ranges.join(' || ').replace(/vers:[^/]+\//g, ''), scheme) : undefined;
-      if (range && !range.ok) yield errorRow(context, 1, `${where}/affects/${j}/versions`, `${id}: ${range.reason}`);
-      const covered = versions.length > 0 ? versions : !range && component.version ? [component.version] : [];
-      yield {
-        line: 1,
-        statement: {
-          vulnerability: id,
-          aliases,
-          product: component.identity,
-          ...(covered.length > 0 ? { versions: covered } : {}),
-          ...(range?.ok ? { range: range.vers } : {}),
-          state,
-          status: STATUS[state],
-          ...optional('justification', asString(analysis.justification) ?? (state === 'false_positive' ? 'false_positive' : undefined)),
-          ...optional('detail', asString(analysis.detail)),
-          responses: strings(analysis.response),
-          ...optional('publisher', publisher),
-          ...optional('timestamp', asString(analysis.lastUpdated) ?? asString(v.updated) ?? asString(v.published) ?? (isObject(bom.metadata) ? asString(bom.metadata.timestamp) : undefined)),
-        },
-      };
+      // Each listed range is a statement of its own: vers ranges do not join by concatenation.
+      const targets: Array<{ versions?: string[]; range?: string }> = [];
+      for (const text of ranges) {
+        const range = versOf(text, scheme);
+        if (range.ok) targets.push({ range: range.vers });
+        else yield errorRow(context, 1, `${where}/affects/${j}/versions`, `${id}: ${range.reason}`);
+      }
+      if (versions.length > 0) targets.push({ versions });
+      else if (ranges.length === 0) targets.push(component.version ? { versions: [component.version] } : {});
+      for (const target of targets) {
+        yield {
+          line: 1,
+          statement: {
+            vulnerability: id,
+            aliases,
+            product: component.identity,
+            ...target,
+            state,
+            status: STATUS[state],
+            ...optional('justification', asString(analysis.justification) ?? (state === 'false_positive' ? 'false_positive' : undefined)),
+            ...optional('detail', asString(analysis.detail)),
+            responses: strings(analysis.response),
+            ...optional('publisher', publisher),
+            ...optional('timestamp', asString(analysis.lastUpdated) ?? asString(v.updated) ?? asString(v.published) ?? (isObject(bom.metadata) ? asString(bom.metadata.timestamp) : undefined)),
+          },
+        };
+      }
     }
   }
 }
