@@ -25,24 +25,33 @@ i18n.init({
 export type Vars = Record<string, string | number>;
 export type Translate = (key: string, vars?: Vars) => string;
 
-const PLACEHOLDER = /\{\{\s*(\w+)\s*\}\}/g;
+const PLACEHOLDER = /\{\{\s*(\w+)\s*\}\}/;
+
+/** A text split at its placeholders: `[text, name, text, name, …, text]`. */
+type Template = string[];
 
 function makeTranslator(language: Language): Translate {
   const plurals = new Intl.PluralRules(language);
-  const templates = new Map<string, string>();
-  const template = (key: string, count: number | undefined): string => {
+  const templates = new Map<string, Template>();
+  const template = (key: string, count: number | undefined): Template => {
     const id = count === undefined ? key : `${key}_${plurals.select(count)}`;
-    let text = templates.get(id);
-    if (text === undefined) {
-      text = i18n.t(key, { lng: language, skipInterpolation: true, ...(count === undefined ? {} : { count }) });
-      templates.set(id, text);
+    let parts = templates.get(id);
+    if (parts === undefined) {
+      const text = i18n.t(key, { lng: language, skipInterpolation: true, ...(count === undefined ? {} : { count }) });
+      parts = text.split(PLACEHOLDER);
+      templates.set(id, parts);
     }
-    return text;
+    return parts;
   };
   // Values are inserted in one pass, so a value that itself contains `{{…}}` stays as it is.
   return (key, vars) => {
-    const text = template(key, typeof vars?.count === 'number' ? vars.count : undefined);
-    return vars ? text.replace(PLACEHOLDER, (whole, name: string) => (vars[name] === undefined ? whole : String(vars[name]))) : text;
+    const parts = template(key, typeof vars?.count === 'number' ? vars.count : undefined);
+    let text = parts[0];
+    for (let i = 1; i < parts.length; i += 2) {
+      const value = vars?.[parts[i]];
+      text += (value === undefined ? `{{${parts[i]}}}` : String(value)) + parts[i + 1];
+    }
+    return text;
   };
 }
 

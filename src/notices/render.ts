@@ -25,22 +25,25 @@ export const WIDTH = 72;
  * than being broken, so it can still be copied whole.
  */
 export function wrap(text: string, first = '', rest = first, width = WIDTH): string {
-  if (first.length + text.length <= width && !text.includes('  ')) return first + text;
-  const words = text.split(' ');
+  if (first.length + text.length <= width) return first + text;
+  const end = text.length;
+  let start = 0;
+  while (start < end && text.charCodeAt(start) === 32) start++;
   let out = '';
-  let line = first;
-  let empty = true;
-  for (const word of words) {
-    if (word === '') continue;
-    if (!empty && line.length + 1 + word.length > width) {
-      out += `${line}\n`;
-      line = rest + word;
-    } else {
-      line += (empty ? '' : ' ') + word;
+  let prefix = first;
+  while (end - start > width - prefix.length) {
+    const limit = start + width - prefix.length;
+    let cut = text.lastIndexOf(' ', limit);
+    if (cut <= start) {
+      cut = text.indexOf(' ', limit);
+      if (cut < 0) break;
     }
-    empty = false;
+    out += `${prefix}${text.slice(start, cut).trimEnd()}\n`;
+    start = cut + 1;
+    while (start < end && text.charCodeAt(start) === 32) start++;
+    prefix = rest;
   }
-  return out + line;
+  return start < end ? `${out}${prefix}${text.slice(start)}` : out.slice(0, -1);
 }
 
 function textBlock(block: Block): string {
