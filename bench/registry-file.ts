@@ -26,9 +26,14 @@ export async function registryCsvOf(dir: string, assets: IndexedAsset[], organis
   const out = createWriteStream(partial);
   let lines: string[] = ['org_ref,org_name,contact_email,asset,asset_kind,verification'];
   let previous = 0;
+  let ofOrganisation = new Set<string>();
   for (const a of assets) {
     const first = a.organisationId !== previous;
     previous = a.organisationId;
+    if (first) ofOrganisation = new Set();
+    // An organisation registers an asset once; the import refuses a repeat.
+    if (ofOrganisation.has(a.value)) continue;
+    ofOrganisation.add(a.value);
     lines.push(`KVK-${a.organisationId},Organisation ${a.organisationId} BV,${first ? `security@org${a.organisationId}.example` : ''},${a.value},${a.kind},${a.verified ? 'analyst' : 'unverified'}`);
     if (lines.length >= 10_000) {
       if (!out.write(`${lines.join('\n')}\n`)) await once(out, 'drain');

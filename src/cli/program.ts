@@ -4,6 +4,8 @@ import { KoppelError } from '../errors.ts';
 import { DataFolderBusy } from '../store/index.ts';
 import { assetCommand, organisationCommand, registryCommand } from './commands/registry.ts';
 import { batchesCommand, findingsCommand, formatsCommand, ingestCommand, observationsCommand, purgeCommand, sourceCommand } from './commands/intake.ts';
+import { demoCommand } from './commands/demo.ts';
+import { noticeCommand, noticesCommand, notifyCommand, organisationPolicyCommand, organisationWebhookCommand, reviewCommand, systemPolicyCommand } from './commands/notices.ts';
 import { configCommand, serveCommand, tokenCommand } from './commands/system.ts';
 import { printProblems } from './output.ts';
 import type { Runtime } from './runtime.ts';
@@ -15,8 +17,9 @@ export function buildProgram(rt: Runtime): Command {
     .showHelpAfterError()
     .exitOverride()
     .configureOutput({ writeOut: rt.io.out, writeErr: rt.io.err });
+  const organisations = organisationCommand(rt).addCommand(organisationPolicyCommand(rt)).addCommand(organisationWebhookCommand(rt));
+  program.addCommand(organisations);
   for (const make of [
-    organisationCommand,
     assetCommand,
     registryCommand,
     sourceCommand,
@@ -26,7 +29,13 @@ export function buildProgram(rt: Runtime): Command {
     observationsCommand,
     batchesCommand,
     purgeCommand,
+    notifyCommand,
+    noticesCommand,
+    noticeCommand,
+    reviewCommand,
+    systemPolicyCommand,
     serveCommand,
+    demoCommand,
     tokenCommand,
     configCommand,
   ]) {

@@ -1,8 +1,11 @@
 /** `koppel serve`: the API plus the continuous work, until SIGINT or SIGTERM. */
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
-import { days, setting } from '../config.ts';
+import { setting, wholeNumber } from '../config.ts';
+import { channelsFromEnv, closeChannels, deliverDue, deliveryOptionsFromEnv } from '../delivery/outbox-worker.ts';
 import { resolveUnseen } from '../findings/index.ts';
+import { releaseAllLeases } from '../notices/outbox.ts';
+import { planNotices } from '../notices/plan.ts';
 import { buildApi } from '../api/index.ts';
 import { watchInbox } from '../pipeline/index.ts';
 import { bridgeRoute } from './bridge.ts';
@@ -27,7 +30,16 @@ export async function serve(rt: Runtime, options: { port: number; host: string }
       })
     : undefined;
   if (inboxDir) rt.io.err(`watching the inbox ${path.resolve(rt.cwd, inboxDir)}\n`);
-  const resolveAfter = days(rt.env, 'KOPPEL_RESOLVE_AFTER_DAYS');
+  const resolveAfter = wholeNumber(rt.env, 'KOPPEL_RESOLVE_AFTER_DAYS');
+  if (context.store.location.kind === 'embedded') await releaseAllLeases(context.store.db);
+  const channels = channelsFromEnv(context.store.db, rt.env);
+  if (!channels.email) rt.io.err('no mail server configured (KOPPEL_SMTP_URL): e-mail notices are held until one is\n');
+  const delivery = every(DELIVERY_INTERVAL, async () => {
+    const plan = await planNotices(context.store.db, { now: new Date(), verificationBase: setting(rt.env, 'KOPPEL_PUBLIC_URL')!, sender: setting(rt.env, 'KOPPEL_CENTRE_NAME') });
+    if (plan.notices.length) app.log.info({ notices: plan.notices.length }, 'notices made');
+    const sent = await deliverDue(context.store.db, channels, deliveryOptionsFromEnv(rt.env));
+    if (sent.sent || sent.retrying || sent.dead) app.log.info(sent, 'notices delivered');
+  }, (error) => app.log.error({ err: error }, 'delivery failed'));
   const housekeeping = every(HOUR, async () => {
     const resolved = await resolveUnseen(context.store.db, new Date(), resolveAfter);
     if (resolved) app.log.info({ resolved }, 'findings no longer seen by daily sources resolved');
@@ -40,10 +52,13 @@ export async function serve(rt: Runtime, options: { port: number; host: string }
   rt.io.err('stopping\n');
   await inbox?.stop();
   await housekeeping.stop();
+  await delivery.stop();
+  await closeChannels(channels);
   await app.close();
 }
 
 const HOUR = 3_600_000;
+const DELIVERY_INTERVAL = 10_000;
 
 /** Runs `job` now and then every `ms`, one run at a time. */
 function every(ms: number, job: () => Promise<void>, failed: (error: unknown) => void): { stop(): Promise<void> } {

@@ -103,3 +103,18 @@ test('a folder held by another command is reported clearly, not as a lock error'
   assert.equal(run.code, 1);
   assert.match(run.stderr, /in use by `koppel registry import big\.csv` \(process \d+\); try again when it has finished/);
 });
+
+test('koppel demo runs the whole loop in a fresh folder and shows what would be sent', async () => {
+  const demoDir = path.join(dir, 'demo');
+  const run = await koppel(['demo', demoDir]);
+  assert.equal(run.code, 0, run.stderr);
+  assert.match(run.stdout, /Registry: 12 organisations/);
+  assert.match(run.stdout, /KVK-10000001 +192\.0\.2\.16\/29 +192\.0\.2\.18 +exposed-service +open-rdp/);
+  assert.doesNotMatch(run.stdout, /gemeente-voorbeeld\.example +http/, 'a look-alike under another domain does not reach the municipality');
+  assert.match(run.stdout, /Notices that would be sent \(\d+\)/);
+  assert.match(run.stdout, /below threshold: low/);
+  assert.match(run.stdout, /192\.0\.2\[\.\]18/);
+  const again = await koppel(['demo', demoDir]);
+  assert.equal(again.code, 1);
+  assert.match(again.stderr, /not empty/);
+});
