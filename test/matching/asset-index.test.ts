@@ -156,3 +156,19 @@ test('values that are not what their kind says are refused, not indexed', () => 
   assert.equal(index.size, 0);
   assert.equal(AssetIndex.build([asset(OTHER, 'cidr', 'nonsense'), asset(OTHER, 'cidr', '10.0.0.0/8')]).size, 1);
 });
+
+test('in a bulk build the last record of an id counts, and any numeric id works', () => {
+  const index = AssetIndex.build([
+    { id: 7, organisationId: OTHER, kind: 'cidr', value: '192.0.2.0/24', verified: true },
+    { id: 2 ** 40, organisationId: OTHER, kind: 'domain', value: 'example.net', verified: true },
+    { id: -3, organisationId: OTHER, kind: 'asn', value: '64499', verified: true },
+    { id: 7, organisationId: CUSTOMER, kind: 'domain', value: 'example.org', verified: true },
+  ]);
+  assert.deepEqual(index.lookupIp('192.0.2.1'), []);
+  assert.deepEqual(index.lookupDomain('www.example.org').map((m) => m.organisationId), [CUSTOMER]);
+  assert.equal(index.size, 3);
+  assert.equal(index.remove(2 ** 40), true);
+  assert.equal(index.remove(-3), true);
+  assert.deepEqual([values(index.lookupDomain('example.net')), index.lookupAsn(64499)], [[], []]);
+  assert.equal(index.size, 1);
+});
