@@ -3,7 +3,7 @@
  * physical line they start on, so that a row error points into the file an operator can open.
  */
 import type { Readable } from 'node:stream';
-import { CsvError, parse } from 'csv-parse';
+import { CsvTokenizer, type CsvRecord } from './csv-tokenizer.ts';
 
 export type CsvRow = { line: number; values: string[] } | { line: number; error: string };
 
@@ -12,67 +12,29 @@ export type CsvTableRow =
   | { line: number; fields: Record<string, string> }
   | { line: number; field?: string; error: string };
 
-/** A record this large is a runaway quote, not data: stop buffering there instead of reading gigabytes into one field. */
-const MAX_RECORD_BYTES = 64 * 1024 * 1024;
-
-const newlines = (text: string): number => {
-  let n = 0;
-  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) n++;
-  return n;
-};
+const rowsOf = (records: CsvRecord[]): CsvRow[] => records.map((r) => ({ line: r.line, values: r.values }));
 
 /**
  * The records of a CSV stream with the line each starts on, a batch per chunk read
  * (a row at a time would cost more in promise hand-offs than in parsing). Doubled quotes, quoted line breaks,
- * a byte-order mark, CRLF and stray quotes inside fields (kept as they are) are all read, so the
- * only errors left are a quote never closed and a runaway record: after those nothing can be
- * trusted, so they end the file with one error. The input is fed chunk by chunk and the records of
- * each chunk handed on before the next is read, so memory holds one chunk, whatever the file size,
- * and records read before an error are never lost. Line numbers are counted here rather than taken
- * from csv-parse, whose count drifts on quoted CRLF.
+ * a byte-order mark, CR, LF and CRLF line ends and stray quotes inside fields (kept as they are) are all read,
+ * so the only errors left are a quote never closed and a runaway record (see csv-tokenizer.ts): after those
+ * nothing can be trusted, so they end the file with one error. The records of each chunk are handed on
+ * before the next is read, so memory holds one chunk, whatever the file size, and records read before an
+ * error are never lost.
  */
 export async function* csvRecords(input: Readable): AsyncIterable<CsvRow[]> {
-  const records: string[][] = [];
-  let failure: Error | undefined;
-  const parser = parse({
-    bom: true,
-    relax_quotes: true,
-    relax_column_count: true,
-    skip_empty_lines: false,
-    max_record_size: MAX_RECORD_BYTES,
-    on_record: (record: string[]) => {
-      records.push(record);
-      return null;
-    },
-  });
-  parser.on('error', (e) => (failure ??= e));
-  parser.resume();
-  const ended = new Promise<void>((resolve) => parser.once('end', resolve).once('error', () => resolve()));
-  let line = 1;
-  const drain = (): CsvRow[] => {
-    const rows: CsvRow[] = records.map((values) => {
-      const start = line;
-      line++;
-      for (const value of values) if (value.length > 0 && value.includes('\n')) line += newlines(value);
-      return { line: start, values };
-    });
-    records.length = 0;
-    return rows;
-  };
-  for await (const chunk of input) {
-    parser.write(chunk);
-    if (records.length > 0) yield drain();
-    if (failure) break;
+  const tokenizer = new CsvTokenizer();
+  for await (const chunk of input as AsyncIterable<Buffer | string>) {
+    const records = tokenizer.write(chunk);
+    if (records.length > 0) yield rowsOf(records);
+    if (tokenizer.failure) break;
   }
-  if (!failure) {
-    parser.end();
-    await ended;
-    yield drain();
+  if (!tokenizer.failure) {
+    const records = tokenizer.end();
+    if (records.length > 0) yield rowsOf(records);
   }
-  if (failure) {
-    if (!(failure instanceof CsvError)) throw failure;
-    yield [{ line, error: `${failure.message}; the rest of the file is not read` }];
-  }
+  if (tokenizer.failure) yield [{ line: tokenizer.failure.line, error: `${tokenizer.failure.reason}; the rest of the file is not read` }];
 }
 
 const isBlank = (values: string[]): boolean => values.length === 1 && values[0].trim() === '';
