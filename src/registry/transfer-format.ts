@@ -3,10 +3,11 @@
  * below) and the JSON document `koppel registry export --json` writes. Pure apart from the streams.
  */
 import { createReadStream } from 'node:fs';
-import { parse as parseCsv } from 'csv-parse';
+import type { Readable } from 'node:stream';
 import { pick } from 'stream-json/filters/pick.js';
 import { streamArray } from 'stream-json/streamers/stream-array.js';
 import type { Problem } from '../errors.ts';
+import { csvRecords } from '../intake/csv.ts';
 
 /** The required columns first; the rest are optional and written by export. */
 export const CSV_COLUMNS = [
@@ -56,43 +57,44 @@ export async function* readRecords(file: string, json: boolean, onBytes?: (bytes
   yield* json ? readJson(file, input) : readCsv(file, input);
 }
 
-async function* readCsv(file: string, input: NodeJS.ReadableStream): AsyncGenerator<RecordOrProblem> {
-  const skipped: Problem[] = [];
-  const csv = parseCsv({ bom: true, skip_records_with_error: true, relax_column_count: true });
-  csv.on('skip', (error: Error & { lines?: number }) => skipped.push({ file, line: error.lines, reason: error.message }));
-  input.pipe(csv);
+/**
+ * The CSV rows through intake's tokenizer: stray quotes are kept as written, each row carries the
+ * line it starts on, and a quote never closed ends the file with one problem.
+ */
+async function* readCsv(file: string, input: Readable): AsyncGenerator<RecordOrProblem> {
   let columns: Array<CsvColumn | undefined> | undefined;
-  // Lines are counted here rather than with csv-parse's per-record info, which costs a third of the
-  // parse: each record ends one line further on, plus the newlines quoted inside its fields.
-  let line = 0;
-  for await (const fields of csv as AsyncIterable<string[]>) {
-    while (skipped.length) yield { problem: skipped.shift()! };
-    line++;
-    for (const f of fields) for (let i = f.indexOf('\n'); i >= 0; i = f.indexOf('\n', i + 1)) line++;
-    if (fields.length === 1 && fields[0].trim() === '') continue;
-    if (!columns) {
-      const header = fields.map((f) => f.trim());
-      const missing = REQUIRED_CSV_COLUMNS.filter((c) => !header.includes(c));
-      if (missing.length) {
-        yield { problem: { file, line, reason: `the header lacks the column(s) ${missing.join(', ')}; it must start with ${REQUIRED_CSV_COLUMNS.join(',')}` } };
+  for await (const batch of csvRecords(input)) {
+    for (const row of batch) {
+      const line = row.line;
+      if ('error' in row) {
+        yield { problem: { file, line, reason: row.error } };
         return;
       }
-      columns = header.map((h) => ((CSV_COLUMNS as readonly string[]).includes(h) ? (h as CsvColumn) : undefined));
-      continue;
+      const fields = row.values;
+      if (fields.length === 1 && fields[0].trim() === '') continue;
+      if (!columns) {
+        const header = fields.map((f) => f.trim());
+        const missing = REQUIRED_CSV_COLUMNS.filter((c) => !header.includes(c));
+        if (missing.length) {
+          yield { problem: { file, line, reason: `the header lacks the column(s) ${missing.join(', ')}; it must start with ${REQUIRED_CSV_COLUMNS.join(',')}` } };
+          return;
+        }
+        columns = header.map((h) => ((CSV_COLUMNS as readonly string[]).includes(h) ? (h as CsvColumn) : undefined));
+        continue;
+      }
+      if (fields.length !== columns.length) {
+        yield { problem: { file, line, reason: `${fields.length} fields where the header has ${columns.length}` } };
+        continue;
+      }
+      const record: RegistryRecord = { position: { line } };
+      for (let i = 0; i < fields.length; i++) {
+        const column = columns[i];
+        const value = fields[i].trim();
+        if (column && value) record[column] = value;
+      }
+      yield { record };
     }
-    if (fields.length !== columns.length) {
-      yield { problem: { file, line, reason: `${fields.length} fields where the header has ${columns.length}` } };
-      continue;
-    }
-    const row: RegistryRecord = { position: { line } };
-    for (let i = 0; i < fields.length; i++) {
-      const column = columns[i];
-      const value = fields[i].trim();
-      if (column && value) row[column] = value;
-    }
-    yield { record: row };
   }
-  while (skipped.length) yield { problem: skipped.shift()! };
 }
 
 async function* readJson(file: string, input: NodeJS.ReadableStream): AsyncGenerator<RecordOrProblem> {
