@@ -4,3 +4,4 @@ export { checkContact, checkOrganisation } from './validate.ts';
 export { addOrganisation, addContact, listOrganisations, getOrganisation, removeOrganisation, organisationId, type OrganisationSummary } from './organisations.ts';
 export { addAssets, listAssets, removeAsset } from './assets.ts';
 export { importRegistry, exportRegistry, type ImportReport, type ImportOptions } from './transfer.ts';
+export { importInventory, listInventories, entryValue, type Inventory, type InventoryImport } from './inventories.ts';

@@ -211,8 +211,89 @@ const notices: Migration = {
   },
 };
 
+const vulnerabilities: Migration = {
+  async up(db: Kysely<unknown>) {
+    await sql`
+      CREATE TABLE inventories (
+        id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        organisation_id bigint NOT NULL REFERENCES organisations(id) ON DELETE CASCADE,
+        sbom_key text NOT NULL CHECK (sbom_key <> ''),
+        file text NOT NULL,
+        format text NOT NULL CHECK (format IN ('cyclonedx', 'spdx')),
+        spec_version text NOT NULL,
+        entries integer NOT NULL,
+        imported_by text,
+        imported_at timestamptz NOT NULL DEFAULT now(),
+        UNIQUE (organisation_id, sbom_key)
+      )`.execute(db);
+    await sql`ALTER TABLE assets ADD COLUMN inventory_id bigint REFERENCES inventories(id) ON DELETE CASCADE`.execute(db);
+    await sql`CREATE INDEX assets_inventory ON assets (inventory_id) WHERE inventory_id IS NOT NULL`.execute(db);
+    await sql`
+      CREATE TABLE advisories (
+        id text PRIMARY KEY,
+        aliases text[] NOT NULL,
+        record jsonb NOT NULL,
+        withdrawn boolean NOT NULL,
+        modified timestamptz,
+        source_id bigint NOT NULL REFERENCES sources(id),
+        received_at timestamptz NOT NULL DEFAULT now()
+      )`.execute(db);
+    await sql`CREATE INDEX advisories_aliases ON advisories USING gin (aliases)`.execute(db);
+    await sql`CREATE INDEX advisories_document ON advisories ((record ->> 'document'))`.execute(db);
+    // The product identities each advisory names, so that a changed inventory finds its advisories by lookup.
+    await sql`
+      CREATE TABLE advisory_products (
+        key text NOT NULL,
+        advisory_id text NOT NULL REFERENCES advisories(id) ON DELETE CASCADE,
+        PRIMARY KEY (key, advisory_id)
+      )`.execute(db);
+    await sql`CREATE INDEX advisory_products_advisory ON advisory_products (advisory_id)`.execute(db);
+    await sql`
+      CREATE TABLE vulnerability_enrichments (
+        cve text NOT NULL,
+        kind text NOT NULL CHECK (kind IN ('kev', 'epss')),
+        record jsonb NOT NULL,
+        PRIMARY KEY (cve, kind)
+      )`.execute(db);
+    await sql`
+      CREATE TABLE software_names (
+        phrase text NOT NULL,
+        identity text NOT NULL,
+        PRIMARY KEY (phrase, identity)
+      )`.execute(db);
+    await sql`
+      CREATE TABLE vex_statements (
+        id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        vulnerability text NOT NULL,
+        ids text[] NOT NULL,
+        organisation_id bigint REFERENCES organisations(id) ON DELETE CASCADE,
+        record jsonb NOT NULL,
+        received_at timestamptz NOT NULL DEFAULT now()
+      )`.execute(db);
+    await sql`CREATE INDEX vex_statements_ids ON vex_statements USING gin (ids)`.execute(db);
+    await sql`
+      CREATE TABLE vulnerability_findings (
+        finding_id bigint PRIMARY KEY REFERENCES findings(id) ON DELETE CASCADE,
+        vulnerability text NOT NULL,
+        cve text,
+        advisory text NOT NULL,
+        aliases text[] NOT NULL,
+        product text NOT NULL,
+        version text,
+        fixed_in text,
+        confidence text NOT NULL CHECK (confidence IN ('confirmed', 'likely', 'possible')),
+        explanation text NOT NULL,
+        remediation text,
+        kev jsonb,
+        epss jsonb
+      )`.execute(db);
+    await sql`CREATE INDEX vulnerability_findings_vulnerability ON vulnerability_findings (vulnerability)`.execute(db);
+  },
+};
+
 export const MIGRATIONS: Record<string, Migration> = {
   '0001-registry': registry,
   '0002-intake-and-findings': intake,
   '0003-notices': notices,
+  '0004-vulnerabilities': vulnerabilities,
 };

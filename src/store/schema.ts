@@ -1,5 +1,7 @@
 /** The tables as Kysely sees them. Migrations in migrations.ts create them. */
 import type { Generated } from 'kysely';
+import type { Advisory, Epss, Kev, VexStatement } from '../advisories/model.ts';
+import type { Confidence } from '../versions/match.ts';
 import type { FindingStatus } from '../findings/model.ts';
 import type { PolicyOverrides } from '../notices/policy.ts';
 import type { Kind, Observation, Reliability, Severity, Tlp } from '../observations/model.ts';
@@ -46,6 +48,8 @@ export interface AssetTable {
   verification: 'unverified' | 'analyst' | 'dns' | 'email' | 'rdap';
   verified_by: string | null;
   verified_at: Date | null;
+  /** The SBOM it was imported from; null for an asset entered one by one. */
+  inventory_id: Generated<number | null>;
 }
 
 export interface ApiTokenTable {
@@ -163,6 +167,47 @@ export interface NoticeTable {
   sent_at: Date | null;
 }
 
+export interface InventoryTable {
+  id: Generated<number>;
+  organisation_id: number;
+  /** What identifies the SBOM across re-imports: its serial number or document namespace, else its file name. */
+  sbom_key: string;
+  file: string;
+  format: 'cyclonedx' | 'spdx';
+  spec_version: string;
+  entries: number;
+  imported_by: string | null;
+  imported_at: Generated<Date>;
+}
+
+export interface AdvisoryTable {
+  id: string;
+  aliases: string[];
+  /** The whole Advisory as declared in advisories/model.ts. */
+  record: Advisory;
+  withdrawn: boolean;
+  modified: Date | null;
+  source_id: number;
+  received_at: Generated<Date>;
+}
+
+export interface VulnerabilityFindingTable {
+  finding_id: number;
+  /** The vulnerability's key, which is also the finding's type: its CVE, else its first advisory id. */
+  vulnerability: string;
+  cve: string | null;
+  advisory: string;
+  aliases: string[];
+  product: string;
+  version: string | null;
+  fixed_in: string | null;
+  confidence: Confidence;
+  explanation: string;
+  remediation: string | null;
+  kev: Kev | null;
+  epss: Epss | null;
+}
+
 export interface Database {
   sources: SourceTable;
   batches: BatchTable;
@@ -179,4 +224,11 @@ export interface Database {
   contacts: ContactTable;
   assets: AssetTable;
   api_tokens: ApiTokenTable;
+  inventories: InventoryTable;
+  advisories: AdvisoryTable;
+  advisory_products: { key: string; advisory_id: string };
+  vulnerability_enrichments: { cve: string; kind: 'kev' | 'epss'; record: Kev | Epss };
+  software_names: { phrase: string; identity: string };
+  vex_statements: { id: Generated<number>; vulnerability: string; ids: string[]; organisation_id: number | null; record: VexStatement; received_at: Generated<Date> };
+  vulnerability_findings: VulnerabilityFindingTable;
 }

@@ -1,0 +1,263 @@
+/**
+ * Advisories end to end: an advisory file is parsed, its advisories stored (a revision replaces the
+ * older one), each vulnerability looked up in the software index, and its matches turned into one
+ * finding per organisation × vulnerability × product. Advisories that share an id or alias are one
+ * vulnerability. KEV and EPSS enrich what is there; a VEX `not_affected` suppresses. A changed
+ * inventory re-evaluates that organisation only, through the product identities the advisories name.
+ */
+import { createReadStream } from 'node:fs';
+import { open } from 'node:fs/promises';
+import path from 'node:path';
+import type { Readable } from 'node:stream';
+import { createGunzip } from 'node:zlib';
+import type { Kysely } from 'kysely';
+import { advisoryFormatByName, detectAdvisoryFormat, type Advisory, type AdvisoryFormat, type Enrichment, type VexStatement } from '../advisories/index.ts';
+import {
+  advisoriesNaming,
+  advisoriesOfCves,
+  advisoryGroup,
+  dropFromDocument,
+  idsOf,
+  loadNames,
+  storeAdvisory,
+  storeEnrichments,
+  storeNames,
+  storeVexStatements,
+} from '../advisories/store.ts';
+import type { Bus } from '../bus/index.ts';
+import { KoppelError } from '../errors.ts';
+import { reconcileVulnerability } from '../findings/vulnerabilities.ts';
+import { finishBatch, recordRowErrors, ROW_ERRORS_KEPT, startBatch } from '../intake/batches.ts';
+import type { RowError } from '../intake/index.ts';
+import { sourceForIngest } from '../intake/sources.ts';
+import { namesOf, productKeys, SoftwareIndex, SoftwareNames, type SoftwareAsset } from '../matching/software-index.ts';
+import { organisationId } from '../registry/index.ts';
+import type { Database } from '../store/index.ts';
+import { assessVulnerability } from './vulnerability.ts';
+
+type Db = Kysely<Database>;
+
+const HEAD_BYTES = 64 * 1024;
+
+/** The first bytes of a file as text, looking through gzip. */
+async function readHead(file: string): Promise<{ head: string; gzip: boolean }> {
+  const handle = await open(file);
+  let head: Buffer;
+  try {
+    const { buffer, bytesRead } = await handle.read(Buffer.alloc(HEAD_BYTES), 0, HEAD_BYTES, 0);
+    head = buffer.subarray(0, bytesRead);
+  } finally {
+    await handle.close();
+  }
+  if (head[0] !== 0x1f || head[1] !== 0x8b) return { head: head.toString('utf8'), gzip: false };
+  for await (const chunk of createReadStream(file).pipe(createGunzip())) return { head: (chunk as Buffer).subarray(0, HEAD_BYTES).toString('utf8'), gzip: true };
+  return { head: '', gzip: true };
+}
+
+/**
+ * The advisory format of a file, when it is an advisory file: named by `--format`, or detected from
+ * the name and first kilobytes. Undefined leaves the file to the feed formats.
+ */
+export async function advisoryFormatOf(file: string, format?: string): Promise<AdvisoryFormat | undefined> {
+  if (format !== undefined) return advisoryFormatByName(format);
+  const { head } = await readHead(file);
+  return detectAdvisoryFormat(path.basename(file), head);
+}
+
+export async function loadSoftwareAssets(db: Db, organisation?: number): Promise<SoftwareAsset[]> {
+  let query = db.selectFrom('assets').select(['id', 'organisation_id', 'value', 'verification']).where('kind', '=', 'software');
+  if (organisation !== undefined) query = query.where('organisation_id', '=', organisation);
+  const rows = await query.execute();
+  return rows.map((r) => ({ id: r.id, organisationId: r.organisation_id, value: r.value, verified: r.verification !== 'unverified' }));
+}
+
+/** The software index of every organisation (or one), with the names dictionary from the store. */
+export async function loadSoftwareIndex(db: Db, organisation?: number): Promise<SoftwareIndex> {
+  const names = new SoftwareNames();
+  for (const { phrase, identity } of await loadNames(db)) names.learn(phrase, identity);
+  return SoftwareIndex.build(await loadSoftwareAssets(db, organisation), names);
+}
+
+const indexes = new WeakMap<Bus, Promise<SoftwareIndex>>();
+
+/** The software index of a running process, built on first use and kept current by registry changes on the bus. */
+export function softwareIndexFor(db: Db, bus: Bus): Promise<SoftwareIndex> {
+  const existing = indexes.get(bus);
+  if (existing) return existing;
+  const built = loadSoftwareIndex(db);
+  indexes.set(bus, built);
+  bus.subscribe('registry.assets', async (changes) => {
+    if (changes.reload) {
+      indexes.set(bus, loadSoftwareIndex(db));
+      return;
+    }
+    const index = await indexes.get(bus)!;
+    for (const id of changes.removed) index.remove(id);
+    for (const a of changes.added) if (a.kind === 'software') index.add({ id: a.id, organisationId: a.organisationId, value: a.value, verified: a.verification !== 'unverified' });
+  });
+  return built;
+}
+
+export interface VulnerabilityCounts {
+  findingsNew: number;
+  findingsUpdated: number;
+  findingsResolved: number;
+  findingsSuppressed: number;
+}
+
+const noCounts = (): VulnerabilityCounts => ({ findingsNew: 0, findingsUpdated: 0, findingsResolved: 0, findingsSuppressed: 0 });
+const addCounts = (a: VulnerabilityCounts, b: VulnerabilityCounts): void => {
+  a.findingsNew += b.findingsNew;
+  a.findingsUpdated += b.findingsUpdated;
+  a.findingsResolved += b.findingsResolved;
+  a.findingsSuppressed += b.findingsSuppressed;
+};
+
+/** Re-evaluates each vulnerability named by a seed once, however many seeds name it. */
+async function evaluateAll(db: Db, index: SoftwareIndex, seeds: readonly string[][], organisation?: number): Promise<VulnerabilityCounts> {
+  const counts = noCounts();
+  const done = new Set<string>();
+  for (const seed of seeds) {
+    if (seed.some((id) => done.has(id))) continue;
+    const group = await advisoryGroup(db, seed);
+    const assessed = await assessVulnerability(db, index, seed, group, organisation);
+    for (const id of assessed.ids) done.add(id);
+    addCounts(counts, await reconcileVulnerability(db, assessed, organisation));
+  }
+  return counts;
+}
+
+export interface AdvisoryIngestRequest {
+  file: string;
+  format: AdvisoryFormat;
+  /** `--source`; derived from the format when absent. */
+  source?: string;
+  /** `--org`: VEX statements concern this organisation only. */
+  org?: string;
+}
+
+export interface AdvisoryIngestReport extends VulnerabilityCounts {
+  batch: number;
+  file: string;
+  format: string;
+  source: string;
+  rows: number;
+  advisoriesNew: number;
+  advisoriesRevised: number;
+  advisoriesUnchanged: number;
+  enrichments: number;
+  statements: number;
+  rejected: number;
+  errors: RowError[];
+  notes: string[];
+}
+
+export async function ingestAdvisoryFile(db: Db, index: SoftwareIndex, request: AdvisoryIngestRequest): Promise<AdvisoryIngestReport> {
+  const { format } = request;
+  const source = await sourceForIngest(db, request.source, format.name);
+  const orgId = request.org !== undefined ? await organisationId(db, request.org) : null;
+  if (orgId !== null && format.name !== 'cyclonedx-vex') {
+    throw new KoppelError('invalid', `--org applies to VEX statements only, not to ${format.name}`, [{ field: 'org', value: request.org, reason: 'only for cyclonedx-vex' }]);
+  }
+  const batch = await startBatch(db, source.id, request.file, format.name);
+  const report: AdvisoryIngestReport = {
+    batch,
+    file: request.file,
+    format: format.name,
+    source: source.name,
+    rows: 0,
+    advisoriesNew: 0,
+    advisoriesRevised: 0,
+    advisoriesUnchanged: 0,
+    enrichments: 0,
+    statements: 0,
+    rejected: 0,
+    errors: [],
+    notes: [],
+    ...noCounts(),
+  };
+  const advisories: Advisory[] = [];
+  const enrichments: Enrichment[] = [];
+  const statements: VexStatement[] = [];
+  const rowErrors: RowError[] = [];
+  const finish = (error?: string) =>
+    finishBatch(db, batch, { rows: report.rows, observations: report.advisoriesNew + report.advisoriesRevised, duplicates: report.advisoriesUnchanged, rejected: report.rejected, findingsNew: report.findingsNew, findingsSeenAgain: report.findingsUpdated }, error);
+  try {
+    const { gzip } = await readHead(request.file);
+    const raw = createReadStream(request.file);
+    const input: Readable = gzip ? raw.pipe(createGunzip()) : raw;
+    const context = { file: request.file, receivedAt: new Date().toISOString(), options: {}, ...(request.source !== undefined ? { tlp: source.tlp } : {}) };
+    for await (const row of format.parse(input, context)) {
+      report.rows++;
+      if ('error' in row) {
+        report.rejected++;
+        if (report.errors.length < 100) report.errors.push(row.error);
+        if (rowErrors.length < ROW_ERRORS_KEPT) rowErrors.push(row.error);
+      } else if ('advisory' in row) {
+        advisories.push(row.advisory);
+        report.notes.push(...(row.notes ?? []).map((n) => `${row.advisory.id}: ${n}`));
+      } else if ('enrichment' in row) enrichments.push(row.enrichment);
+      else statements.push(row.statement);
+    }
+    await db.transaction().execute(async (tx) => {
+      await recordRowErrors(tx, batch, rowErrors);
+      const seeds: string[][] = [];
+      const learned: Array<{ phrase: string; identity: string }> = [];
+      const documents = new Map<string, string[]>();
+      for (const advisory of advisories) {
+        const keys = advisory.affected.flatMap((p) => productKeys(p));
+        const outcome = await storeAdvisory(tx, advisory, source.id, keys);
+        if (advisory.document) documents.set(advisory.document, [...(documents.get(advisory.document) ?? []), advisory.id]);
+        if (outcome === 'unchanged') {
+          report.advisoriesUnchanged++;
+          continue;
+        }
+        if (outcome === 'new') report.advisoriesNew++;
+        else report.advisoriesRevised++;
+        learned.push(...advisory.affected.flatMap((p) => namesOf(p)));
+        seeds.push(idsOf(advisory));
+      }
+      for (const [document, keep] of documents) {
+        for (const dropped of await dropFromDocument(tx, document, keep)) seeds.push(idsOf(dropped));
+      }
+      if (enrichments.length) {
+        await storeEnrichments(tx, enrichments);
+        report.enrichments = enrichments.length;
+        for (const e of enrichments) if (e.kind === 'kev') learned.push(...namesOf({ vendor: e.vendor, product: e.product }));
+        for (const id of await advisoriesOfCves(tx, enrichments.map((e) => e.cve))) seeds.push([id]);
+      }
+      if (statements.length) {
+        await storeVexStatements(tx, statements, orgId);
+        report.statements = statements.length;
+        for (const s of statements) seeds.push([s.vulnerability, ...s.aliases]);
+      }
+      await storeNames(tx, learned);
+      for (const { phrase, identity } of learned) index.learn(phrase, identity);
+      Object.assign(report, await evaluateAll(tx, index, seeds));
+    });
+    await finish();
+  } catch (error) {
+    await finish((error as Error).message);
+    throw error;
+  }
+  return report;
+}
+
+/**
+ * After an organisation's software changed: the advisories naming any of its products, and the
+ * vulnerabilities it already has findings for, are evaluated again for that organisation alone.
+ */
+export async function reevaluateOrganisation(db: Db, orgRef: string): Promise<VulnerabilityCounts> {
+  const orgId = await organisationId(db, orgRef);
+  const index = await loadSoftwareIndex(db, orgId);
+  const named = await advisoriesNaming(db, index.keys());
+  const existing = await db
+    .selectFrom('vulnerability_findings as v')
+    .innerJoin('findings as f', 'f.id', 'v.finding_id')
+    .select(['v.vulnerability', 'v.aliases'])
+    .distinct()
+    .where('f.organisation_id', '=', orgId)
+    .execute();
+  const seeds = [...named.map((id) => [id]), ...existing.map((v) => [v.vulnerability, ...v.aliases])];
+  return db.transaction().execute((tx) => evaluateAll(tx, index, seeds, orgId));
+}
