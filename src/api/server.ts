@@ -10,6 +10,7 @@ import { ErrorSchema, errorHandler } from './errors.ts';
 import { intakeRoutes } from './routes/intake.ts';
 import { noticeRoutes, verifyRoute } from './routes/notices.ts';
 import { registryRoutes } from './routes/registry.ts';
+import { vulnerabilityRoutes } from './routes/vulnerabilities.ts';
 
 export interface ApiOptions {
   logger?: boolean | { level: string };
@@ -54,6 +55,7 @@ export async function buildApi(context: Context, options: ApiOptions = {}): Prom
     await api.register(registryRoutes(context));
     await api.register(intakeRoutes(context));
     await api.register(noticeRoutes(context));
+    await api.register(vulnerabilityRoutes(context));
   }, { prefix: API_PREFIX });
   await app.register(verifyRoute(context));
   await options.extend?.(app);

@@ -5,6 +5,7 @@ import { DataFolderBusy } from '../store/index.ts';
 import { assetCommand, organisationCommand, registryCommand } from './commands/registry.ts';
 import { batchesCommand, findingsCommand, formatsCommand, ingestCommand, observationsCommand, purgeCommand, sourceCommand } from './commands/intake.ts';
 import { demoCommand } from './commands/demo.ts';
+import { advisoriesCommand, inventoryCommand } from './commands/vulnerabilities.ts';
 import { noticeCommand, noticesCommand, notifyCommand, organisationPolicyCommand, organisationWebhookCommand, reviewCommand, systemPolicyCommand } from './commands/notices.ts';
 import { configCommand, serveCommand, tokenCommand } from './commands/system.ts';
 import { printProblems } from './output.ts';
@@ -21,11 +22,13 @@ export function buildProgram(rt: Runtime): Command {
   program.addCommand(organisations);
   for (const make of [
     assetCommand,
+    inventoryCommand,
     registryCommand,
     sourceCommand,
     ingestCommand,
     formatsCommand,
     findingsCommand,
+    advisoriesCommand,
     observationsCommand,
     batchesCommand,
     purgeCommand,

@@ -173,3 +173,31 @@ export async function vulnerabilityDetails(db: Db, findingIds: readonly number[]
   }
   return map;
 }
+
+/** What `koppel findings` and `GET /findings` add to a vulnerability finding; other findings get none of it. */
+export interface VulnerabilityFields {
+  cve?: string;
+  advisory?: string;
+  aliases?: string[];
+  product?: string;
+  version?: string;
+  fixedIn?: string;
+  confidence?: Confidence;
+  explanation?: string;
+  remediation?: string;
+  kev?: Kev;
+  epss?: Epss;
+}
+
+const present = <T>(value: T | null): value is T => value !== null;
+
+/** The findings with their vulnerability details merged in. */
+export async function withVulnerabilityDetails<F extends { id: number }>(db: Db, findings: readonly F[]): Promise<Array<F & VulnerabilityFields>> {
+  const details = await vulnerabilityDetails(db, findings.map((f) => f.id));
+  return findings.map((f) => {
+    const d = details.get(f.id);
+    if (!d) return f;
+    const fields = Object.fromEntries(Object.entries(d).filter(([, v]) => present(v))) as VulnerabilityFields;
+    return { ...f, ...fields };
+  });
+}

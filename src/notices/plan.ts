@@ -8,7 +8,7 @@ import { sql, type Kysely } from 'kysely';
 import type { Database } from '../store/index.ts';
 import type { Kind, Reliability, Severity, Tlp } from '../observations/model.ts';
 import { composeNotice } from './compose.ts';
-import type { ComposedNotice, Language, NoticeFinding } from './model.ts';
+import type { ComposedNotice, Language, NoticeFinding, VulnerabilityDetails } from './model.ts';
 import { decide, policyFor, type Decision, type PolicyOverrides } from './policy.ts';
 import { systemPolicy } from './policy-store.ts';
 import { newTicket } from './ticket.ts';
@@ -74,6 +74,8 @@ interface Candidate {
   decided_due_at: Date | null;
   port: number | null;
   malware: string | null;
+  /** Vulnerability findings: the advisory's details (null for other kinds). */
+  vulnerability: { cve: string | null; advisory: string; product: string; version: string | null; fixed_in: string | null; remediation: string | null; kev: { requiredAction: string; dueDate: string } | null } | null;
 }
 
 /**
@@ -87,8 +89,11 @@ async function candidates(db: Db, org?: string): Promise<Candidate[]> {
       v.value AS asset, v.added_at AS asset_added_at,
       (SELECT min(a.value) FROM finding_assets fa JOIN assets a ON a.id = fa.asset_id WHERE fa.finding_id = f.id) AS unverified_asset,
       d.action AS decided_action, d.due_at AS decided_due_at,
-      (latest.record -> 'subject' ->> 'port')::int AS port, latest.record ->> 'malware' AS malware
+      (latest.record -> 'subject' ->> 'port')::int AS port, latest.record ->> 'malware' AS malware,
+      CASE WHEN vf.finding_id IS NULL THEN NULL ELSE json_build_object('cve', vf.cve, 'advisory', vf.advisory, 'product', vf.product, 'version', vf.version,
+        'fixed_in', vf.fixed_in, 'remediation', vf.remediation, 'kev', vf.kev) END AS vulnerability
     FROM findings f
+    LEFT JOIN vulnerability_findings vf ON vf.finding_id = f.id
     JOIN organisations o ON o.id = f.organisation_id
     JOIN sources s ON s.id = f.source_id
     LEFT JOIN LATERAL (
@@ -144,6 +149,19 @@ function noticeFinding(c: Candidate): NoticeFinding {
     lastSeen: c.last_seen.toISOString(),
     count: c.count,
     source: { name: c.source, reliability: c.reliability },
+    ...(c.vulnerability ? { vulnerability: vulnerabilityOf(c.vulnerability) } : {}),
+  };
+}
+
+function vulnerabilityOf(v: NonNullable<Candidate['vulnerability']>): VulnerabilityDetails {
+  return {
+    ...(v.cve ? { cve: v.cve } : {}),
+    advisory: v.advisory,
+    product: v.product,
+    ...(v.version ? { version: v.version } : {}),
+    ...(v.fixed_in ? { fixedIn: v.fixed_in } : {}),
+    ...(v.remediation ? { remediation: v.remediation } : {}),
+    ...(v.kev ? { kev: { requiredAction: v.kev.requiredAction, dueDate: v.kev.dueDate } } : {}),
   };
 }
 

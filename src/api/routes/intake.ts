@@ -8,7 +8,9 @@ import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox, TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Context } from '../../context.ts';
 import { KoppelError } from '../../errors.ts';
-import { FINDING_STATUSES, listFindings } from '../../findings/index.ts';
+import { FINDING_STATUSES, listFindings, withVulnerabilityDetails } from '../../findings/index.ts';
+import { EpssSchema, KevSchema } from '../../advisories/index.ts';
+import { advisoryFormatOf, ingestAdvisoryFile, softwareIndexFor } from '../../pipeline/advisories.ts';
 import { listBatches } from '../../intake/batches.ts';
 import { addSource, listSources } from '../../intake/sources.ts';
 import { ObservationSchema, RELIABILITIES, SEVERITIES, TLP_LABELS, KindSchema, SeveritySchema, TlpSchema, ReliabilitySchema, listObservations, scopeOf } from '../../observations/index.ts';
@@ -27,6 +29,16 @@ const Counts = {
   rejected: Type.Integer({ description: 'Bad rows, skipped.' }),
   findingsNew: Type.Integer(),
   findingsSeenAgain: Type.Integer(),
+};
+
+const AdvisoryCounts = {
+  advisoriesNew: Type.Optional(Type.Integer({ description: 'Advisory files: advisories new to the store.' })),
+  advisoriesRevised: Type.Optional(Type.Integer({ description: 'Advisory files: later revisions of stored advisories.' })),
+  advisoriesUnchanged: Type.Optional(Type.Integer()),
+  enrichments: Type.Optional(Type.Integer({ description: 'KEV entries or EPSS scores read.' })),
+  statements: Type.Optional(Type.Integer({ description: 'VEX statements read.' })),
+  findingsResolved: Type.Optional(Type.Integer()),
+  findingsSuppressed: Type.Optional(Type.Integer()),
 };
 
 const Source = Type.Object({
@@ -55,6 +67,17 @@ const Finding = Type.Object({
   firstSeen: Type.String({ format: 'date-time' }),
   lastSeen: Type.String({ format: 'date-time' }),
   count: Type.Integer({ description: 'How many observations stand behind it.' }),
+  cve: Type.Optional(Type.String({ description: 'Vulnerability findings: the CVE, when one is known.' })),
+  advisory: Type.Optional(Type.String({ description: 'Vulnerability findings: the advisory whose product matched.' })),
+  aliases: Type.Optional(Type.Array(Type.String(), { description: 'Vulnerability findings: other ids of the same vulnerability.' })),
+  product: Type.Optional(Type.String({ description: 'Vulnerability findings: the affected product as the advisory names it.' })),
+  version: Type.Optional(Type.String({ description: 'Vulnerability findings: the version the inventory entry states.' })),
+  fixedIn: Type.Optional(Type.String({ description: 'Vulnerability findings: the version that fixes it.' })),
+  confidence: Type.Optional(literals(['confirmed', 'likely', 'possible'], 'Vulnerability findings: confirmed (purl or CPE, version in range), likely (identity certain, version unknown or range vague), possible (name only).')),
+  explanation: Type.Optional(Type.String({ description: 'Vulnerability findings: why the product matched, checkable by a person.' })),
+  remediation: Type.Optional(Type.String({ description: "Vulnerability findings: the vendor's remediation." })),
+  kev: Type.Optional(KevSchema),
+  epss: Type.Optional(EpssSchema),
 });
 
 export function intakeRoutes(context: Context): FastifyPluginAsyncTypebox {
@@ -105,7 +128,7 @@ export function intakeRoutes(context: Context): FastifyPluginAsyncTypebox {
     app.get('/findings', {
       schema: { tags: ['findings'], summary: 'Findings', querystring: Type.Object({ org: Type.Optional(Type.String()), status: Type.Optional(literals(FINDING_STATUSES)), limit: Type.Optional(Type.Integer({ minimum: 1 })) }), response: { 200: Type.Array(Finding), ...errors } },
       preHandler: requireAnalyst,
-    }, async (request) => listFindings(db, request.query));
+    }, async (request) => withVulnerabilityDetails(db, await listFindings(db, request.query)));
 
     // The ingest body is the feed file itself, streamed to disk as it arrives.
     app.register(async (plain) => {
@@ -121,8 +144,9 @@ export function intakeRoutes(context: Context): FastifyPluginAsyncTypebox {
             format: Type.Optional(Type.String()),
             source: Type.Optional(Type.String()),
             map: Type.Optional(Type.String({ description: 'Column mapping for generic CSV: ip=src,domain=host,…' })),
+            org: Type.Optional(Type.String({ description: 'For a VEX file: its statements concern this organisation only (without: every holder of the product).' })),
           }),
-          response: { 200: Type.Object({ batch: Type.Integer(), file: Type.String(), format: Type.String(), source: Type.String(), ...Counts, errors: Type.Array(RowErrorSchema) }), ...errors },
+          response: { 200: Type.Object({ batch: Type.Integer(), file: Type.String(), format: Type.String(), source: Type.String(), ...Counts, ...AdvisoryCounts, errors: Type.Array(RowErrorSchema) }), ...errors },
         },
         preHandler: requireAnalyst,
       }, async (request) => {
@@ -131,6 +155,11 @@ export function intakeRoutes(context: Context): FastifyPluginAsyncTypebox {
         const file = path.join(dir, name);
         try {
           await pipeline(request.body as NodeJS.ReadableStream, createWriteStream(file));
+          const advisoryFormat = await advisoryFormatOf(file, request.query.format);
+          if (advisoryFormat) {
+            const r = await ingestAdvisoryFile(db, await softwareIndexFor(db, context.bus), { file, format: advisoryFormat, source: request.query.source, org: request.query.org });
+            return { ...r, file: name, observations: 0, duplicates: r.advisoriesUnchanged, findingsSeenAgain: r.findingsUpdated, errors: r.errors.map((e) => ({ ...e, file: name })) };
+          }
           const report = await ingestFile(db, await context.matcher.index(), {
             file,
             format: request.query.format,

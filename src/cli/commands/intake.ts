@@ -2,13 +2,14 @@
 import path from 'node:path';
 import { Command, Option } from 'commander';
 import { wholeNumber } from '../../config.ts';
-import { FINDING_STATUSES, listFindings, resolveUnseen, type FindingStatus } from '../../findings/index.ts';
+import { FINDING_STATUSES, listFindings, resolveUnseen, withVulnerabilityDetails, type FindingStatus } from '../../findings/index.ts';
 import { listBatches } from '../../intake/batches.ts';
 import { FORMATS } from '../../intake/index.ts';
 import { addSource, listSources } from '../../intake/sources.ts';
 import { KoppelError } from '../../errors.ts';
 import { RELIABILITIES, SEVERITIES, TLP_LABELS, listObservations, purgeObservations, scopeOf, type Reliability, type Severity, type Tlp } from '../../observations/index.ts';
 import { ingestFile } from '../../pipeline/index.ts';
+import { advisoryFormatOf, ingestAdvisoryFile, softwareIndexFor } from '../../pipeline/advisories.ts';
 import { printJson, printProblems, printTable, progressBar } from '../output.ts';
 import type { Runtime } from '../runtime.ts';
 
@@ -27,13 +28,26 @@ export function ingestCommand(rt: Runtime): Command {
     .option('--source <name>', 'the registered source (koppel source list); derived from the format when absent')
     .option('--map <mapping>', 'column mapping for generic CSV: ip=src,domain=host,…')
     .option('--option <key=value>', 'a format option (repeatable)', collectOption, {})
-    .action(async (files: string[], o: { format?: string; source?: string; map?: string; option: Record<string, string> }) => {
-      const { store, matcher, env } = await rt.context();
+    .option('--org <ref>', 'VEX statements concern this organisation only (without: every holder of the product)')
+    .action(async (files: string[], o: { format?: string; source?: string; map?: string; option: Record<string, string>; org?: string }) => {
+      const { store, matcher, env, bus } = await rt.context();
       const index = await matcher.index();
       let failed = 0;
       for (const file of files) {
         const bar = progressBar(rt.io, path.basename(file));
         try {
+          const advisoryFormat = await advisoryFormatOf(path.resolve(rt.cwd, file), o.format);
+          if (advisoryFormat) {
+            const r = await ingestAdvisoryFile(store.db, await softwareIndexFor(store.db, bus), { file: path.resolve(rt.cwd, file), format: advisoryFormat, source: o.source, org: o.org });
+            bar.stop();
+            rt.io.out(
+              `${file}: batch ${r.batch}, ${r.format} from ${r.source}: ${r.rows} records, advisories ${r.advisoriesNew} new, ${r.advisoriesRevised} revised, ${r.advisoriesUnchanged} unchanged, ` +
+                `${r.enrichments} enrichments, ${r.statements} VEX statements, ${r.rejected} rejected; ` +
+                `findings: ${r.findingsNew} new, ${r.findingsUpdated} updated, ${r.findingsResolved} resolved, ${r.findingsSuppressed} suppressed\n`,
+            );
+            if (r.errors.length) printProblems(rt.io, r.errors, 10);
+            continue;
+          }
           const report = await ingestFile(store.db, index, {
             file: path.resolve(rt.cwd, file),
             format: o.format,
@@ -96,8 +110,9 @@ export function findingsCommand(rt: Runtime): Command {
     .option('--json', 'print JSON')
     .action(async (o: { org?: string; status?: FindingStatus; limit?: number; json?: boolean }) => {
       const { store } = await rt.context();
-      const findings = await listFindings(store.db, o);
+      const findings = await withVulnerabilityDetails(store.db, await listFindings(store.db, o));
       if (o.json) printJson(rt.io, findings);
+      else if (findings.some((f) => f.confidence)) printTable(rt.io, findings, ['id', 'org', 'asset', 'kind', 'type', 'severity', 'status', 'advisory', 'version', 'fixedIn', 'confidence', 'lastSeen']);
       else printTable(rt.io, findings, ['id', 'org', 'asset', 'indicator', 'kind', 'type', 'severity', 'status', 'lastSeen', 'count']);
     });
 }
