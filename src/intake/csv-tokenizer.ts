@@ -41,7 +41,7 @@ export interface CsvTokenizerOptions {
 }
 
 /** 64 Mi characters: far beyond any real record, small enough to stop a runaway quote early. */
-export const MAX_RECORD_LENGTH = 64 * 1024 * 1024;
+const MAX_RECORD_LENGTH = 64 * 1024 * 1024;
 
 const QUOTE = 34;
 const COMMA = 44;
@@ -305,11 +305,4 @@ export class CsvTokenizer {
     }
     return this.afterQuoted(text, q + 1, this.closeOpenQuoted());
   }
-}
-
-/** Every record of a whole text at once, or the failure that ended it: for small inputs and tests. */
-export function tokenizeCsv(text: string, options?: CsvTokenizerOptions): { records: CsvRecord[]; failure?: CsvFailure } {
-  const tokenizer = new CsvTokenizer(options);
-  const records = [...tokenizer.write(text), ...tokenizer.end()];
-  return tokenizer.failure ? { records, failure: tokenizer.failure } : { records };
 }

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parse } from 'csv-parse/sync';
-import { CsvTokenizer, tokenizeCsv, type CsvFailure, type CsvRecord, type CsvTokenizerOptions } from '../../src/intake/csv-tokenizer.ts';
+import { CsvTokenizer, type CsvFailure, type CsvRecord, type CsvTokenizerOptions } from '../../src/intake/csv-tokenizer.ts';
 
 type Read = { records: CsvRecord[]; failure?: CsvFailure };
 
@@ -13,6 +13,8 @@ function feed(chunks: (string | Uint8Array)[], options?: CsvTokenizerOptions): R
   records.push(...tokenizer.end());
   return tokenizer.failure ? { records, failure: tokenizer.failure } : { records };
 }
+
+const tokenizeCsv = (text: string, options?: CsvTokenizerOptions): Read => feed([text], options);
 
 /** The text's bytes cut at the given offsets. */
 function cut(text: string, ...at: number[]): Buffer[] {
