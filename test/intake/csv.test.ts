@@ -69,3 +69,14 @@ test('a 50 MB report streams through the Shadowserver parser in bounded memory',
   // Holding the file would cost its 50 MB of bytes plus as much again in strings: more than this bound.
   assert.ok(peak - before < 100 * 1024 * 1024, `heap grew by ${Math.round((peak - before) / 1048576)} MB`);
 });
+
+test('any header text is only ever a column name: quotes, backslashes, line breaks, __proto__ and code', async () => {
+  const names = ['a"b', 'c\\', '__proto__', 'constructor', '"}; throw 1; ({"', 'x\ny', 'ip'];
+  const header = names.map((n) => `"${n.replaceAll('"', '""')}"`).join(',');
+  const rows: unknown[] = [];
+  for await (const batch of csvTable(chunked(`${header}\n1,2,3,4,5,6,7\n`))) rows.push(...batch);
+  const fields = (rows[1] as { fields: Record<string, string> }).fields;
+  assert.deepEqual(Object.keys(fields), names.filter((n) => n !== '__proto__'));
+  assert.deepEqual(Object.values(fields), ['1', '2', '4', '5', '6', '7']);
+  assert.equal(Object.getPrototypeOf(fields), Object.prototype);
+});
