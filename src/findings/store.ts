@@ -2,6 +2,7 @@
 import { sql, type Kysely } from 'kysely';
 import { KoppelError } from '../errors.ts';
 import { SEVERITIES, TLP_LABELS } from '../observations/model.ts';
+import { sqlArray } from '../observations/store.ts';
 import type { Database } from '../store/index.ts';
 import type { Finding, FindingStatus, Match } from './model.ts';
 
@@ -41,10 +42,10 @@ export async function recordMatches(db: Db, matches: Match[]): Promise<{ created
   const upserted = await sql<{ id: number; created: boolean; org: number; kind: string; type: string; indicator: string }>`
     INSERT INTO findings AS f (organisation_id, kind, type, indicator, severity, tlp, source_id, first_seen, last_seen, last_received, count)
     SELECT * FROM unnest(
-      ${list.map((g) => g.first.organisationId)}::bigint[], ${list.map((g) => g.first.kind)}::text[], ${list.map((g) => g.first.type)}::text[],
-      ${list.map((g) => g.first.indicator)}::text[], ${list.map((g) => g.first.severity)}::text[], ${list.map((g) => g.first.tlp)}::text[],
-      ${list.map((g) => g.first.sourceId)}::bigint[], ${list.map((g) => g.earliest)}::timestamptz[], ${list.map((g) => g.last)}::timestamptz[],
-      ${list.map((g) => g.received)}::timestamptz[], ${list.map((g) => g.count)}::int[])
+      ${sqlArray(list.map((g) => g.first.organisationId), 'bigint')}, ${sqlArray(list.map((g) => g.first.kind), 'text')}, ${list.map((g) => g.first.type)}::text[],
+      ${list.map((g) => g.first.indicator)}::text[], ${sqlArray(list.map((g) => g.first.severity), 'text')}, ${sqlArray(list.map((g) => g.first.tlp), 'text')},
+      ${sqlArray(list.map((g) => g.first.sourceId), 'bigint')}, ${sqlArray(list.map((g) => g.earliest), 'timestamptz')}, ${sqlArray(list.map((g) => g.last), 'timestamptz')},
+      ${sqlArray(list.map((g) => g.received), 'timestamptz')}, ${sqlArray(list.map((g) => g.count), 'int')})
     ON CONFLICT (organisation_id, kind, type, indicator) DO UPDATE SET
       last_seen = greatest(f.last_seen, excluded.last_seen),
       last_received = greatest(f.last_received, excluded.last_received),
@@ -58,14 +59,17 @@ export async function recordMatches(db: Db, matches: Match[]): Promise<{ created
       status_changed_at = CASE WHEN f.status = 'resolved' AND excluded.last_received > f.status_changed_at THEN now() ELSE f.status_changed_at END
     RETURNING id, (xmax = 0) AS created, organisation_id AS org, kind, type, indicator`.execute(db);
   const idOf = new Map(upserted.rows.map((r) => [`${r.org}\t${r.kind}\t${r.type}\t${r.indicator}`, r.id]));
-  const links = list.flatMap((g) => {
+  const assetPairs: [number[], number[]] = [[], []];
+  const observationPairs: [number[], number[]] = [[], []];
+  for (const g of list) {
     const id = idOf.get(findingKey(g.first))!;
-    return { id, assets: [...g.assets], observations: [...g.observations] };
-  });
-  const assetPairs = links.flatMap((l) => l.assets.map((a) => [l.id, a] as const));
-  const observationPairs = links.flatMap((l) => l.observations.map((o) => [l.id, o] as const));
-  await sql`INSERT INTO finding_assets (finding_id, asset_id) SELECT * FROM unnest(${assetPairs.map((p) => p[0])}::bigint[], ${assetPairs.map((p) => p[1])}::bigint[]) ON CONFLICT DO NOTHING`.execute(db);
-  await sql`INSERT INTO finding_observations (finding_id, observation_id) SELECT * FROM unnest(${observationPairs.map((p) => p[0])}::bigint[], ${observationPairs.map((p) => p[1])}::bigint[]) ON CONFLICT DO NOTHING`.execute(db);
+    for (const a of g.assets) assetPairs[0].push(id), assetPairs[1].push(a);
+    for (const o of g.observations) observationPairs[0].push(id), observationPairs[1].push(o);
+  }
+  await sql`
+    WITH assets AS (
+      INSERT INTO finding_assets (finding_id, asset_id) SELECT * FROM unnest(${sqlArray(assetPairs[0], 'bigint')}, ${sqlArray(assetPairs[1], 'bigint')}) ON CONFLICT DO NOTHING)
+    INSERT INTO finding_observations (finding_id, observation_id) SELECT * FROM unnest(${sqlArray(observationPairs[0], 'bigint')}, ${sqlArray(observationPairs[1], 'bigint')}) ON CONFLICT DO NOTHING`.execute(db);
   const created = upserted.rows.filter((r) => r.created).length;
   return { created, seenAgain: upserted.rows.length - created };
 }
