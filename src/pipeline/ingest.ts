@@ -72,25 +72,34 @@ export async function ingestFile(db: Kysely<Database>, index: AssetIndex, reques
   let pendingErrors: RowError[] = [];
   let chunk: Observation[] = [];
 
-  const flush = async () => {
-    const observations = chunk;
-    const rowErrors = pendingErrors;
-    chunk = [];
-    pendingErrors = [];
-    await db.transaction().execute(async (tx) => {
+  const write = (observations: Observation[], rowErrors: RowError[]) =>
+    db.transaction().execute(async (tx) => {
       await recordRowErrors(tx, batch, rowErrors);
       const ids = await insertObservations(tx, batch, source.id, observations);
       const matches: Match[] = [];
       observations.forEach((o, i) => {
         const id = ids[i];
         if (id === undefined) counts.duplicates++;
-        else matches.push(...matchesOf(index, { ...o, id, sourceId: source.id }));
+        else {
+          counts.observations++;
+          matches.push(...matchesOf(index, { ...o, id, sourceId: source.id }));
+        }
       });
-      counts.observations += observations.length - ids.filter((id) => id === undefined).length;
       const findings = await recordMatches(tx, matches);
       counts.findingsNew += findings.created;
       counts.findingsSeenAgain += findings.seenAgain;
     });
+  // One chunk is written while the next is parsed: the database and the parser work at once.
+  let writing: Promise<void> = Promise.resolve();
+  const flush = async () => {
+    const observations = chunk;
+    const rowErrors = pendingErrors;
+    chunk = [];
+    pendingErrors = [];
+    await writing;
+    writing = write(observations, rowErrors);
+    // Keep an unobserved failure from crashing the process; it is awaited (and thrown) below.
+    writing.catch(() => undefined);
   };
 
   try {
@@ -117,8 +126,10 @@ export async function ingestFile(db: Kysely<Database>, index: AssetIndex, reques
       }
     }
     await flush();
+    await writing;
     await finishBatch(db, batch, counts);
   } catch (error) {
+    await writing.catch(() => undefined);
     await finishBatch(db, batch, counts, (error as Error).message);
     throw error;
   }
