@@ -27,6 +27,7 @@ import {
   type Confidence,
   type Purl,
   type SoftwareMatch,
+  type VersRange,
   type Wfn,
 } from '../versions/index.ts';
 
@@ -218,25 +219,60 @@ function nameMatch(entry: SoftwareEntry, product: AffectedProduct, advisory: str
  * sides allow: purl, then CPE, then vendor/product names. A purl or CPE on both sides decides alone.
  */
 export function matchEntry(entry: SoftwareEntry, product: AffectedProduct, advisory: string): SoftwareMatch {
+  const parsed = parsedProduct(product);
   if (entry.by === 'purl' && product.purl) {
-    const theirs = parsePurl(product.purl);
-    if (!theirs.ok) return { matched: false, explanation: `the advisory purl cannot be read: ${theirs.reason}` };
-    return purlMatches(entry.purl, { ...theirs.value, range: rangeOf(product, theirs.value.type), advisory });
+    if (!parsed.purl) return { matched: false, explanation: `the advisory purl ${product.purl} cannot be read` };
+    return purlMatches(entry.purl, { ...parsed.purl, range: parsed.purlRange, advisory });
   }
   if (entry.by === 'cpe' && product.cpe) {
-    const cpe = parseCpe(product.cpe);
-    const specificVersion = cpe.ok && ![ANY, NA].includes(cpe.value.version);
-    const range = product.range ?? (specificVersion ? undefined : rangeOf(product, 'generic'));
-    const match = cpeMatch(entry.wfn, product.cpe, range);
+    if (!parsed.cpe) return { matched: false, explanation: `the advisory CPE ${product.cpe} cannot be read` };
+    const match = cpeMatch(entry.wfn, parsed.cpe, parsed.cpeRange);
     return match.matched ? { ...match, explanation: `${match.explanation} (${advisory})` } : match;
   }
   if (entry.by === 'purl') return { matched: false, explanation: `the advisory names ${describeProduct(product)} without a purl to compare with your ${formatPurl(entry.purl)}` };
-  if (entry.by === 'cpe') return nameMatch(entry, product, advisory, 0, true);
   const names = namesOf(product);
+  if (entry.by === 'cpe') {
+    if (!names.some((n) => entry.keys.includes(n.identity))) return { matched: false, explanation: `your ${entry.value} does not name ${describeProduct(product)}` };
+    return nameMatch(entry, product, advisory, 0, true);
+  }
   if (entry.identity && names.some((n) => n.identity === entry.identity)) return nameMatch(entry, product, advisory, entry.length!, true);
   const length = nameLength({ ...entry, identity: undefined }, product);
   if (length < entry.words.length || names.some((n) => n.phrase === words(entry.value).join(' '))) return nameMatch(entry, product, advisory, length, false);
   return { matched: false, explanation: `your "${entry.value}" does not name ${describeProduct(product)}` };
+}
+
+interface ParsedProduct {
+  purl?: Purl;
+  purlRange?: VersRange | string;
+  cpe?: Wfn;
+  cpeRange?: VersRange | string;
+}
+
+/** An advisory product's purl, CPE and ranges, read once however many entries it is compared with. */
+const parsedProducts = new WeakMap<AffectedProduct, ParsedProduct>();
+
+function parsedProduct(product: AffectedProduct): ParsedProduct {
+  const cached = parsedProducts.get(product);
+  if (cached) return cached;
+  const result: ParsedProduct = {};
+  const read = (text: string | undefined): VersRange | string | undefined => {
+    if (text === undefined) return undefined;
+    const range = parseVers(text);
+    return range.ok ? range.value : text;
+  };
+  if (product.purl) {
+    const purl = parsePurl(product.purl);
+    if (purl.ok) Object.assign(result, { purl: purl.value, purlRange: read(rangeOf(product, purl.value.type)) });
+  }
+  if (product.cpe) {
+    const cpe = parseCpe(product.cpe);
+    if (cpe.ok) {
+      const specificVersion = ![ANY, NA].includes(cpe.value.version);
+      Object.assign(result, { cpe: cpe.value, cpeRange: read(product.range ?? (specificVersion ? undefined : rangeOf(product, 'generic'))) });
+    }
+  }
+  parsedProducts.set(product, result);
+  return result;
 }
 
 export interface SoftwareHit {
