@@ -23,6 +23,8 @@ import { registryCsvOf } from './registry-file.ts';
 const ORGANISATIONS = Number(process.env.BENCH_ORGANISATIONS ?? 100_000);
 const ASSETS = Number(process.env.BENCH_ASSETS ?? 1_000_000);
 const ROWS = Number(process.env.BENCH_ROWS ?? 1_000_000);
+/** `embedded`, `postgres` or both (the default), comma-separated. */
+const STORES = (process.env.BENCH_STORES ?? 'embedded,postgres').split(',');
 const POSTGRES_URL = process.env.KOPPEL_TEST_DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
 const dataDir = fileURLToPath(new URL('./data', import.meta.url));
 
@@ -86,11 +88,12 @@ const registryFile = await registryCsvOf(dataDir, registry, ORGANISATIONS);
 const report = await scanReport(ROWS, generateLookups(registry, 200_000).ipv4);
 console.log(`ingest: ${ROWS.toLocaleString('en')}-row Shadowserver scan report against ${ORGANISATIONS.toLocaleString('en')} organisations with ${ASSETS.toLocaleString('en')} assets`);
 
-const embeddedDir = await mkdtemp(path.join(tmpdir(), 'koppel-bench-ingest-'));
-const targets: Array<{ name: string; location: StoreLocation; cleanup(): Promise<void> }> = [
-  { name: 'embedded (PGlite)', location: { kind: 'embedded', dataDir: embeddedDir }, cleanup: () => rm(embeddedDir, { recursive: true, force: true }) },
-];
-const pgTarget = await postgres();
+const targets: Array<{ name: string; location: StoreLocation; cleanup(): Promise<void> }> = [];
+if (STORES.includes('embedded')) {
+  const embeddedDir = await mkdtemp(path.join(tmpdir(), 'koppel-bench-ingest-'));
+  targets.push({ name: 'embedded (PGlite)', location: { kind: 'embedded', dataDir: embeddedDir }, cleanup: () => rm(embeddedDir, { recursive: true, force: true }) });
+}
+const pgTarget = STORES.includes('postgres') ? await postgres() : undefined;
 if (pgTarget) targets.push({ name: 'PostgreSQL', location: pgTarget.location, cleanup: pgTarget.drop });
 
 for (const target of targets) {

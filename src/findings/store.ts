@@ -38,7 +38,8 @@ export async function recordMatches(db: Db, matches: Match[]): Promise<{ created
     if (SEVERITIES.indexOf(m.severity) < SEVERITIES.indexOf(g.first.severity)) g.first = { ...g.first, severity: m.severity };
     if (TLP_LABELS.indexOf(m.tlp) > TLP_LABELS.indexOf(g.first.tlp)) g.first = { ...g.first, tlp: m.tlp };
   }
-  const list = [...groups.values()];
+  // In key order: concurrent upserts then lock their findings in one order and never deadlock.
+  const list = [...groups.keys()].sort().map((key) => groups.get(key)!);
   const upserted = await sql<{ id: number; created: boolean; org: number; kind: string; type: string; indicator: string }>`
     INSERT INTO findings AS f (organisation_id, kind, type, indicator, severity, tlp, source_id, first_seen, last_seen, last_received, count)
     SELECT * FROM unnest(

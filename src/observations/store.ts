@@ -36,18 +36,17 @@ export function sqlArray(values: Array<string | number | null | undefined>, type
 export async function insertObservations(db: Db, batchId: number, sourceId: number, observations: Observation[]): Promise<Array<number | undefined>> {
   if (observations.length === 0) return [];
   const keys = observations.map(observationKey);
-  const freshKeys = new Set<string>();
-  const fresh: Observation[] = [];
-  keys.forEach((key, i) => {
-    if (freshKeys.has(key)) return;
-    freshKeys.add(key);
-    fresh.push(observations[i]);
-  });
+  // The first of each key, in key order: concurrent inserts then wait on each other's keys in one
+  // order and never deadlock.
+  const firstOfKey = new Map<string, Observation>();
+  keys.forEach((key, i) => firstOfKey.has(key) || firstOfKey.set(key, observations[i]));
+  const freshKeys = [...firstOfKey.keys()].sort();
+  const fresh = freshKeys.map((key) => firstOfKey.get(key)!);
   const result = await sql<{ id: number; dedupe_key: string }>`
     INSERT INTO observations (dedupe_key, batch_id, source_id, observed_at, received_at, kind, type, severity, reliability, tlp, subject_net, subject_host_rev, subject_asn, record)
     SELECT u.key, ${batchId}::bigint, ${sourceId}::bigint, u.observed_at, u.received_at, u.kind, u.type, u.severity, u.reliability, u.tlp, u.net, u.host, u.asn, u.record
     FROM unnest(
-      ${sqlArray([...freshKeys], 'uuid')}, ${sqlArray(fresh.map((o) => o.observedAt), 'timestamptz')}, ${sqlArray(fresh.map((o) => o.receivedAt), 'timestamptz')},
+      ${sqlArray(freshKeys, 'uuid')}, ${sqlArray(fresh.map((o) => o.observedAt), 'timestamptz')}, ${sqlArray(fresh.map((o) => o.receivedAt), 'timestamptz')},
       ${sqlArray(fresh.map((o) => o.kind), 'text')}, ${fresh.map((o) => o.type)}::text[], ${sqlArray(fresh.map((o) => o.severity), 'text')},
       ${sqlArray(fresh.map((o) => o.reliability), 'text')}, ${sqlArray(fresh.map((o) => o.tlp), 'text')}, ${sqlArray(fresh.map(subjectNetwork), 'cidr')},
       ${sqlArray(fresh.map((o) => { const host = subjectHost(o); return host && reverseLabels(host); }), 'text')},

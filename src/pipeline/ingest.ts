@@ -40,6 +40,7 @@ export interface IngestReport extends BatchCounts {
 }
 
 const CHUNK = 5000;
+const WRITES_IN_FLIGHT = 2;
 const HEAD_BYTES = 64 * 1024;
 
 /** The first bytes of the file as text, looking through gzip compression. */
@@ -89,17 +90,20 @@ export async function ingestFile(db: Kysely<Database>, index: AssetIndex, reques
       counts.findingsNew += findings.created;
       counts.findingsSeenAgain += findings.seenAgain;
     });
-  // One chunk is written while the next is parsed: the database and the parser work at once.
-  let writing: Promise<void> = Promise.resolve();
+  // Chunks are written while the next is parsed, two at a time: on PostgreSQL each on its own
+  // connection, so the database works on one while waiting on the other's results. Both take their
+  // rows in one fixed order (see insertObservations and recordMatches), so they never deadlock.
+  const writes: Promise<void>[] = [];
   const flush = async () => {
     const observations = chunk;
     const rowErrors = pendingErrors;
     chunk = [];
     pendingErrors = [];
-    await writing;
-    writing = write(observations, rowErrors);
+    if (writes.length >= WRITES_IN_FLIGHT) await writes.shift();
+    const writing = write(observations, rowErrors);
     // Keep an unobserved failure from crashing the process; it is awaited (and thrown) below.
     writing.catch(() => undefined);
+    writes.push(writing);
   };
 
   try {
@@ -126,10 +130,10 @@ export async function ingestFile(db: Kysely<Database>, index: AssetIndex, reques
       }
     }
     await flush();
-    await writing;
+    await Promise.all(writes);
     await finishBatch(db, batch, counts);
   } catch (error) {
-    await writing.catch(() => undefined);
+    await Promise.allSettled(writes);
     await finishBatch(db, batch, counts, (error as Error).message);
     throw error;
   }

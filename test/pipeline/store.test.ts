@@ -100,6 +100,18 @@ onEachStore('stored observations, findings and their links', (kind) => {
     assert.deepEqual([stored.type, stored.evidence], [type, evidence]);
   });
 
+  test('a file of several chunks, its rows repeated in another order in later chunks: each stored once, the counts exact', async () => {
+    await register('MANY', ['100.64.0.0/16']);
+    const unique = Array.from({ length: 6000 }, (_, i) => observation({ type: 'open-rdp', subject: { ip: `100.64.${i >> 8}.${i & 255}` } }));
+    const report = await ingest('many.jsonl', [...unique, ...unique.slice(0, 4500).reverse()]);
+    assert.deepEqual([report.rows, report.observations, report.duplicates, report.findingsNew, report.findingsSeenAgain], [10_500, 6000, 4500, 6000, 0]);
+    const stored = await sql<{ n: number }>`SELECT count(*)::int AS n FROM observations WHERE batch_id = ${report.batch}`.execute(context.store.db);
+    assert.equal(stored.rows[0].n, 6000);
+    const findings = await listFindings(context.store.db, { org: 'MANY' });
+    assert.equal(findings.length, 6000);
+    assert.ok(findings.every((f) => f.count === 1));
+  });
+
   test('links go with the asset, the observation or the organisation they name', async () => {
     await register('GONE', ['198.51.100.0/24', '198.51.100.0/25']);
     const old = new Date(Date.now() - 100 * DAY).toISOString();
