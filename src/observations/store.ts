@@ -43,15 +43,13 @@ export async function insertObservations(db: Db, batchId: number, sourceId: numb
   const freshKeys = [...firstOfKey.keys()].sort();
   const fresh = freshKeys.map((key) => firstOfKey.get(key)!);
   const result = await sql<{ id: number; dedupe_key: string }>`
-    INSERT INTO observations (dedupe_key, batch_id, source_id, observed_at, received_at, kind, type, severity, reliability, tlp, subject_net, subject_host_rev, subject_asn, record)
-    SELECT u.key, ${batchId}::bigint, ${sourceId}::bigint, u.observed_at, u.received_at, u.kind, u.type, u.severity, u.reliability, u.tlp, u.net, u.host, u.asn, u.record
+    INSERT INTO observations (dedupe_key, batch_id, source_id, observed_at, subject_net, subject_host_rev, subject_asn, record)
+    SELECT u.key, ${batchId}::bigint, ${sourceId}::bigint, u.observed_at, u.net, u.host, u.asn, u.record
     FROM unnest(
-      ${sqlArray(freshKeys, 'uuid')}, ${sqlArray(fresh.map((o) => o.observedAt), 'timestamptz')}, ${sqlArray(fresh.map((o) => o.receivedAt), 'timestamptz')},
-      ${sqlArray(fresh.map((o) => o.kind), 'text')}, ${fresh.map((o) => o.type)}::text[], ${sqlArray(fresh.map((o) => o.severity), 'text')},
-      ${sqlArray(fresh.map((o) => o.reliability), 'text')}, ${sqlArray(fresh.map((o) => o.tlp), 'text')}, ${sqlArray(fresh.map(subjectNetwork), 'cidr')},
+      ${sqlArray(freshKeys, 'uuid')}, ${sqlArray(fresh.map((o) => o.observedAt), 'timestamptz')}, ${sqlArray(fresh.map(subjectNetwork), 'cidr')},
       ${sqlArray(fresh.map((o) => { const host = subjectHost(o); return host && reverseLabels(host); }), 'text')},
       ${sqlArray(fresh.map((o) => o.subject.asn), 'bigint')}, ${sqlArray(fresh.map((o) => JSON.stringify(o)), 'json')}
-    ) AS u(key, observed_at, received_at, kind, type, severity, reliability, tlp, net, host, asn, record)
+    ) AS u(key, observed_at, net, host, asn, record)
     ON CONFLICT (dedupe_key) DO NOTHING
     RETURNING id, dedupe_key`.execute(db);
   const ids = new Map(result.rows.map((r) => [r.dedupe_key, r.id]));

@@ -109,21 +109,16 @@ const intake: Migration = {
         batch_id bigint,
         source_id bigint NOT NULL,
         observed_at timestamptz NOT NULL,
-        received_at timestamptz NOT NULL,
-        kind text NOT NULL,
-        type text NOT NULL,
-        severity text NOT NULL,
-        reliability text NOT NULL,
-        tlp text NOT NULL,
         subject_net cidr,
         subject_host_rev text,
         subject_asn bigint,
         record json NOT NULL
       )`.execute(db);
     // Every index and check here is paid on each of millions of inserted rows, so each is the
-    // cheapest that serves its queries. No foreign key from observations: sources and batches are
-    // never deleted, and its per-row check would cost more than the insert. The record is json, not
-    // jsonb: kept as evidence and read whole, it is not worth jsonb's conversion on the way in. A
+    // cheapest that serves its queries. Columns only for what is searched; the rest is in the
+    // record. No foreign key from observations: sources and batches are never deleted, and its
+    // per-row check would cost more than the insert. The record is json, not jsonb: kept as evidence
+    // and read whole, it is not worth jsonb's conversion on the way in. A
     // btree on the network (cheaper to insert into than a GiST) answers the retro-matching overlap
     // as `<<=` (turned into a range scan) or equality with one of the asset's supernets.
     await sql`CREATE INDEX observations_net ON observations (subject_net)`.execute(db);

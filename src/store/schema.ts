@@ -105,12 +105,6 @@ export interface ObservationTable {
   batch_id: number | null;
   source_id: number;
   observed_at: Date;
-  received_at: Date;
-  kind: Kind;
-  type: string;
-  severity: Severity;
-  reliability: Reliability;
-  tlp: Tlp;
   /** The subject's address (as /32 or /128) or network, for range queries. */
   subject_net: string | null;
   /** The subject's domain (or URL host, e-mail domain) with its labels reversed: `nl.example.www`. */
