@@ -40,39 +40,52 @@ export async function recordMatches(db: Db, matches: Match[]): Promise<{ created
   }
   // In key order: concurrent upserts then lock their findings in one order and never deadlock.
   const list = [...groups.keys()].sort().map((key) => groups.get(key)!);
-  const upserted = await sql<{ id: number; created: boolean; org: number; kind: string; type: string; indicator: string }>`
-    INSERT INTO findings AS f (organisation_id, kind, type, indicator, severity, tlp, source_id, first_seen, last_seen, last_received, count)
-    SELECT * FROM unnest(
-      ${sqlArray(list.map((g) => g.first.organisationId), 'bigint')}, ${sqlArray(list.map((g) => g.first.kind), 'text')}, ${list.map((g) => g.first.type)}::text[],
-      ${list.map((g) => g.first.indicator)}::text[], ${sqlArray(list.map((g) => g.first.severity), 'text')}, ${sqlArray(list.map((g) => g.first.tlp), 'text')},
-      ${sqlArray(list.map((g) => g.first.sourceId), 'bigint')}, ${sqlArray(list.map((g) => g.earliest), 'timestamptz')}, ${sqlArray(list.map((g) => g.last), 'timestamptz')},
-      ${sqlArray(list.map((g) => g.received), 'timestamptz')}, ${sqlArray(list.map((g) => g.count), 'int')})
-    ON CONFLICT (organisation_id, kind, type, indicator) DO UPDATE SET
-      last_seen = greatest(f.last_seen, excluded.last_seen),
-      last_received = greatest(f.last_received, excluded.last_received),
-      first_seen = least(f.first_seen, excluded.first_seen),
-      count = f.count + excluded.count,
-      source_id = excluded.source_id,
-      severity = (${SEVERITY_ORDER})[least(array_position(${SEVERITY_ORDER}, f.severity), array_position(${SEVERITY_ORDER}, excluded.severity))],
-      tlp = (${TLP_ORDER})[least(array_position(${TLP_ORDER}, f.tlp), array_position(${TLP_ORDER}, excluded.tlp))],
-      status = CASE WHEN f.status = 'resolved' AND excluded.last_received > f.status_changed_at THEN 'new' ELSE f.status END,
-      status_reason = CASE WHEN f.status = 'resolved' AND excluded.last_received > f.status_changed_at THEN 'seen again after it was resolved' ELSE f.status_reason END,
-      status_changed_at = CASE WHEN f.status = 'resolved' AND excluded.last_received > f.status_changed_at THEN now() ELSE f.status_changed_at END
-    RETURNING id, (xmax = 0) AS created, organisation_id AS org, kind, type, indicator`.execute(db);
-  const idOf = new Map(upserted.rows.map((r) => [`${r.org}\t${r.kind}\t${r.type}\t${r.indicator}`, r.id]));
-  const assetPairs: [number[], number[]] = [[], []];
-  const observationPairs: [number[], number[]] = [[], []];
-  for (const g of list) {
-    const id = idOf.get(findingKey(g.first))!;
-    for (const a of g.assets) assetPairs[0].push(id), assetPairs[1].push(a);
-    for (const o of g.observations) observationPairs[0].push(id), observationPairs[1].push(o);
-  }
-  await sql`
-    WITH assets AS (
-      INSERT INTO finding_assets (finding_id, asset_id) SELECT * FROM unnest(${sqlArray(assetPairs[0], 'bigint')}, ${sqlArray(assetPairs[1], 'bigint')}) ON CONFLICT DO NOTHING)
-    INSERT INTO finding_observations (finding_id, observation_id) SELECT * FROM unnest(${sqlArray(observationPairs[0], 'bigint')}, ${sqlArray(observationPairs[1], 'bigint')}) ON CONFLICT DO NOTHING`.execute(db);
-  const created = upserted.rows.filter((r) => r.created).length;
-  return { created, seenAgain: upserted.rows.length - created };
+  const assetLinks: [number[], number[]] = [[], []];
+  const observationLinks: [number[], number[]] = [[], []];
+  list.forEach((g, i) => {
+    for (const a of g.assets) assetLinks[0].push(i + 1), assetLinks[1].push(a);
+    for (const o of g.observations) observationLinks[0].push(i + 1), observationLinks[1].push(o);
+  });
+  // One statement: the findings, then their links through the finding ids the upsert returns
+  // (joined back on the finding's identity); only the counts come back.
+  const result = await sql<{ created: number; total: number }>`
+    WITH g AS MATERIALIZED (
+      SELECT * FROM unnest(
+        ${sqlArray(list.map((g) => g.first.organisationId), 'bigint')}, ${sqlArray(list.map((g) => g.first.kind), 'text')}, ${list.map((g) => g.first.type)}::text[],
+        ${list.map((g) => g.first.indicator)}::text[], ${sqlArray(list.map((g) => g.first.severity), 'text')}, ${sqlArray(list.map((g) => g.first.tlp), 'text')},
+        ${sqlArray(list.map((g) => g.first.sourceId), 'bigint')}, ${sqlArray(list.map((g) => g.earliest), 'timestamptz')}, ${sqlArray(list.map((g) => g.last), 'timestamptz')},
+        ${sqlArray(list.map((g) => g.received), 'timestamptz')}, ${sqlArray(list.map((g) => g.count), 'int')}
+      ) WITH ORDINALITY AS g(organisation_id, kind, type, indicator, severity, tlp, source_id, first_seen, last_seen, last_received, count, n)
+    ), upserted AS (
+      INSERT INTO findings AS f (organisation_id, kind, type, indicator, severity, tlp, source_id, first_seen, last_seen, last_received, count)
+      SELECT organisation_id, kind, type, indicator, severity, tlp, source_id, first_seen, last_seen, last_received, count FROM g ORDER BY n
+      ON CONFLICT (organisation_id, kind, type, indicator) DO UPDATE SET
+        last_seen = greatest(f.last_seen, excluded.last_seen),
+        last_received = greatest(f.last_received, excluded.last_received),
+        first_seen = least(f.first_seen, excluded.first_seen),
+        count = f.count + excluded.count,
+        source_id = excluded.source_id,
+        severity = (${SEVERITY_ORDER})[least(array_position(${SEVERITY_ORDER}, f.severity), array_position(${SEVERITY_ORDER}, excluded.severity))],
+        tlp = (${TLP_ORDER})[least(array_position(${TLP_ORDER}, f.tlp), array_position(${TLP_ORDER}, excluded.tlp))],
+        status = CASE WHEN f.status = 'resolved' AND excluded.last_received > f.status_changed_at THEN 'new' ELSE f.status END,
+        status_reason = CASE WHEN f.status = 'resolved' AND excluded.last_received > f.status_changed_at THEN 'seen again after it was resolved' ELSE f.status_reason END,
+        status_changed_at = CASE WHEN f.status = 'resolved' AND excluded.last_received > f.status_changed_at THEN now() ELSE f.status_changed_at END
+      RETURNING id, (xmax = 0) AS created, organisation_id, kind, type, indicator
+    ), ids AS MATERIALIZED (
+      SELECT g.n, u.id, u.created FROM upserted u
+      JOIN g ON g.organisation_id = u.organisation_id AND g.kind = u.kind AND g.type = u.type AND g.indicator = u.indicator
+    ), asset_links AS (
+      INSERT INTO finding_assets (finding_id, asset_id)
+      SELECT ids.id, l.asset_id FROM unnest(${sqlArray(assetLinks[0], 'bigint')}, ${sqlArray(assetLinks[1], 'bigint')}) AS l(n, asset_id) JOIN ids USING (n)
+      ON CONFLICT DO NOTHING
+    ), observation_links AS (
+      INSERT INTO finding_observations (finding_id, observation_id)
+      SELECT ids.id, l.observation_id FROM unnest(${sqlArray(observationLinks[0], 'bigint')}, ${sqlArray(observationLinks[1], 'bigint')}) AS l(n, observation_id) JOIN ids USING (n)
+      ON CONFLICT DO NOTHING
+    )
+    SELECT (count(*) FILTER (WHERE created))::int AS created, count(*)::int AS total FROM ids`.execute(db);
+  const { created, total } = result.rows[0];
+  return { created, seenAgain: total - created };
 }
 
 export interface FindingFilter {
