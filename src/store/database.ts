@@ -28,6 +28,8 @@ const pgTypes = {
 export async function openStore(location: StoreLocation, command: string): Promise<Store> {
   if (location.kind === 'postgres') {
     const pool = new pg.Pool({ connectionString: location.url, types: pgTypes, max: 8 });
+    // An idle connection the server ends (a restart, an administrator) leaves the pool; the next query opens a new one.
+    pool.on('error', (error) => process.stderr.write(`koppel: PostgreSQL connection lost: ${error.message}\n`));
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
     await migrate(db);
     return { db, location, close: () => db.destroy() };
