@@ -52,7 +52,7 @@ export async function insertObservations(db: Db, batchId: number, sourceId: numb
         ${sqlArray(fresh.map((o) => { const host = subjectHost(o); return host && reverseLabels(host); }), 'text')},
         ${sqlArray(fresh.map((o) => o.subject.asn), 'bigint')}, ${sqlArray(fresh.map((o) => JSON.stringify(o)), 'json')}
       ) AS u(key, observed_at, net, host, asn, record)
-      ON CONFLICT (dedupe_key) DO NOTHING
+      ON CONFLICT (observed_at, dedupe_key) DO NOTHING
       RETURNING id, dedupe_key
     )
     SELECT string_agg(dedupe_key || ' ' || id, ',') AS inserted FROM inserted`.execute(db);

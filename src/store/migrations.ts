@@ -310,6 +310,25 @@ const vulnerabilities: Migration = {
         epss jsonb
       )`.execute(db);
     await sql`CREATE INDEX vulnerability_findings_vulnerability ON vulnerability_findings (vulnerability)`.execute(db);
+    await sql`ALTER TABLE notices ADD COLUMN all_clear boolean NOT NULL DEFAULT false`.execute(db);
+    // Notice planning looks for these on every run, to tell those warned that the advisory was withdrawn.
+    await sql`
+      CREATE INDEX findings_withdrawn_notified ON findings (organisation_id)
+      WHERE status = 'resolved' AND status_reason = 'advisory withdrawn' AND last_notified_at IS NOT NULL`.execute(db);
+  },
+};
+
+/**
+ * Deduplication by time first: the key is a hash, so a unique index on it alone takes every insert
+ * to a random page, which stops fitting in memory once the retention window holds tens of millions
+ * of observations. Led by the observation time, the inserts of one report land on a few recent
+ * pages; the same index serves the purge, so the index on the time alone goes.
+ */
+const observationsByTime: Migration = {
+  async up(db: Kysely<unknown>) {
+    await sql`ALTER TABLE observations DROP CONSTRAINT observations_dedupe_key_key`.execute(db);
+    await sql`DROP INDEX observations_observed`.execute(db);
+    await sql`ALTER TABLE observations ADD CONSTRAINT observations_dedupe UNIQUE (observed_at, dedupe_key)`.execute(db);
   },
 };
 
@@ -318,4 +337,5 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0002-intake-and-findings': intake,
   '0003-notices': notices,
   '0004-vulnerabilities': vulnerabilities,
+  '0005-observations-by-time': observationsByTime,
 };
