@@ -5,12 +5,12 @@
  */
 import { severityRank, type Severity } from '../observations/model.ts';
 import { adviceContext, adviceIn, type AdviceContext } from './advice/index.ts';
-import { headerSafe, sanitise } from './defang.ts';
+import { defang, headerSafe, sanitise } from './defang.ts';
 import { translator, type Translate } from './i18n.ts';
-import { LANGUAGES, type Advice, type ComposedNotice, type Language, type NoticeFinding, type NoticeInput } from './model.ts';
+import { LANGUAGES, type Advice, type AllClearInput, type ComposedNotice, type Language, type NoticeFinding, type NoticeInput, type WithdrawnFinding } from './model.ts';
 import { renderHtml, renderText, type Block } from './render.ts';
 import { normaliseTicket } from './ticket.ts';
-import { strictestTlp, tlpMarking } from './tlp.ts';
+import { strictestTlp, tlpMarking, type TlpMarking } from './tlp.ts';
 
 /** Times in notices are shown as the centre's recipients read them. */
 const TIME_ZONE = 'Europe/Amsterdam';
@@ -154,7 +154,6 @@ export function composeNotice(input: NoticeInput): ComposedNotice {
   if (input.findings.length === 0) throw new Error(`notice ${ticket} has no findings`);
   const language: Language = LANGUAGES.includes(input.contact.language) ? input.contact.language : 'en';
   const t = translator(language);
-  const url = verificationUrl(input.verificationBase, ticket);
   const organisation = sanitise(input.organisation.name, longest.organisation);
   const tlp = tlpMarking(strictestTlp(input.findings.map((f) => f.tlp)));
 
@@ -171,18 +170,64 @@ export function composeNotice(input: NoticeInput): ComposedNotice {
     250,
   );
 
+  const blocks = framed(input, ticket, tlp, t, shown.length === 1 ? singleBody(shown[0], organisation, t, language) : digestBody(shown, organisation, t, language));
+  return { subject, text: renderText(blocks), html: renderHtml(blocks, language, subject), tlp, language };
+}
+
+/** What every notice has around its body: the TLP banners, the greeting, how to verify it, the signature. */
+function framed(input: Omit<NoticeInput, 'findings'>, ticket: string, tlp: TlpMarking, t: Translate, body: Block[]): Block[] {
+  const organisation = sanitise(input.organisation.name, longest.organisation);
   const contactName = input.contact.name ? sanitise(input.contact.name, longest.name) : '';
-  const blocks: Block[] = [
+  return [
     { type: 'banner', label: tlp, text: t(`tlp.${tlp.slice(4)}`) },
     { type: 'paragraph', text: contactName ? t('greeting', { name: contactName }) : t('greetingOrganisation', { organisation }) },
-    ...(shown.length === 1 ? singleBody(shown[0], organisation, t, language) : digestBody(shown, organisation, t, language)),
+    ...body,
     { type: 'heading', level: 1, text: t('heading.verify') },
     { type: 'paragraph', text: t('verify', { ticket }) },
-    { type: 'link', url },
+    { type: 'link', url: verificationUrl(input.verificationBase, ticket) },
     { type: 'paragraph', text: t('verifyWarning') },
     { type: 'lines', lines: [t('closing'), sanitise(input.sender ?? 'Koppel', 100)] },
     { type: 'paragraph', text: t('footer', { ticket }) },
     { type: 'banner', label: tlp, text: t(`tlp.${tlp.slice(4)}`) },
   ];
+}
+
+function withdrawnRows(w: WithdrawnFinding, t: Translate): Array<[string, string]> {
+  const v = w.vulnerability;
+  const rows: Array<[string, string]> = [];
+  if (v.advisory) rows.push([t('field.advisory'), defang(v.advisory)]);
+  if (v.cve) rows.push([t('field.cve'), defang(v.cve)]);
+  if (v.product) rows.push([t('field.product'), defang(v.version ? `${v.product} ${v.version}` : v.product)]);
+  rows.push([t('field.asset'), sanitise(w.asset, longest.asset)]);
+  rows.push([t('field.earlierNotice'), w.earlierTicket]);
+  return rows;
+}
+
+/**
+ * The all-clear after an advisory was withdrawn: short, saying that nothing needs doing, and naming
+ * the notices that warned of it so that the recipient can close them.
+ */
+export function composeAllClear(input: AllClearInput): ComposedNotice {
+  const ticket = normaliseTicket(input.ticket);
+  if (!ticket) throw new Error(`not a valid ticket number: ${JSON.stringify(input.ticket)}`);
+  if (input.withdrawn.length === 0) throw new Error(`all-clear ${ticket} names no withdrawn finding`);
+  const withdrawn = input.withdrawn.map((w) => {
+    const earlierTicket = normaliseTicket(w.earlierTicket);
+    if (!earlierTicket) throw new Error(`not a valid ticket number: ${JSON.stringify(w.earlierTicket)}`);
+    return { ...w, earlierTicket };
+  });
+  const language: Language = LANGUAGES.includes(input.contact.language) ? input.contact.language : 'en';
+  const t = translator(language);
+  const organisation = sanitise(input.organisation.name, longest.organisation);
+  const tlp = tlpMarking(strictestTlp(withdrawn.map((w) => w.tlp)));
+  const earlier = [...new Set(withdrawn.map((w) => w.earlierTicket))];
+  const subject = headerSafe(t('allClear.subject', { tlp, ticket, earlier: earlier.join(', '), count: earlier.length, organisation }), 250);
+  const body: Block[] = [
+    { type: 'paragraph', text: t('allClear.intro', { organisation, earlier: earlier.join(', '), count: earlier.length }) },
+    { type: 'paragraph', text: t('allClear.noAction', { count: withdrawn.length }) },
+    { type: 'heading', level: 1, text: t('allClear.heading', { count: withdrawn.length }) },
+    ...withdrawn.map((w): Block => ({ type: 'fields', rows: withdrawnRows(w, t) })),
+  ];
+  const blocks = framed(input, ticket, tlp, t, body);
   return { subject, text: renderText(blocks), html: renderHtml(blocks, language, subject), tlp, language };
 }

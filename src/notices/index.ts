@@ -4,6 +4,7 @@ export { defang, defangText, sanitise, neutraliseFormula, headerSafe, escapeHtml
 export { strictestTlp, mayDeliver, tlpRefusal, tlpMarking, type TlpMarking, type TlpRecipient } from './tlp.ts';
 export {
   decide,
+  decideAllClear,
   nextDigestTime,
   policyFor,
   formatInZone,
@@ -19,4 +20,4 @@ export {
 } from './policy.ts';
 export { adviceFor, adviceIn, adviceContext, adviceTopic, ADVICE_BOOKS, TOPICS, type AdviceFinding, type Topic } from './advice/index.ts';
 export * from './model.ts';
-export { composeNotice, verificationUrl } from './compose.ts';
+export { composeAllClear, composeNotice, verificationUrl } from './compose.ts';

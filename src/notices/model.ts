@@ -58,6 +58,21 @@ export interface NoticeInput {
   sender?: string;
 }
 
+/** A vulnerability finding whose advisory was withdrawn, as its all-clear names it. */
+export interface WithdrawnFinding {
+  tlp: Tlp;
+  /** The inventory entry it concerned, as registered. */
+  asset: string;
+  /** What the advisory said (feed). */
+  vulnerability: VulnerabilityDetails;
+  /** The ticket of the notice that warned this contact of it. */
+  earlierTicket: string;
+}
+
+export interface AllClearInput extends Omit<NoticeInput, 'findings'> {
+  withdrawn: readonly WithdrawnFinding[];
+}
+
 export interface ComposedNotice {
   subject: string;
   text: string;

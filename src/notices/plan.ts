@@ -5,11 +5,12 @@
  */
 import { randomFillSync } from 'node:crypto';
 import { sql, type Kysely } from 'kysely';
+import { RESOLVED_WITHDRAWN } from '../findings/vulnerabilities.ts';
 import type { Database } from '../store/index.ts';
 import type { Kind, Reliability, Severity, Tlp } from '../observations/model.ts';
-import { composeNotice } from './compose.ts';
-import type { ComposedNotice, Language, NoticeFinding, VulnerabilityDetails } from './model.ts';
-import { decide, policyFor, type Decision, type PolicyOverrides } from './policy.ts';
+import { composeAllClear, composeNotice } from './compose.ts';
+import type { ComposedNotice, Language, NoticeFinding, VulnerabilityDetails, WithdrawnFinding } from './model.ts';
+import { decide, decideAllClear, policyFor, type Decision, type Policy, type PolicyOverrides } from './policy.ts';
 import { systemPolicy } from './policy-store.ts';
 import { newTicket } from './ticket.ts';
 import { strictestTlp, tlpRefusal } from './tlp.ts';
@@ -37,6 +38,8 @@ export interface PlannedNotice {
   language: Language;
   status: 'held' | 'queued';
   digest: boolean;
+  /** It tells those warned of a vulnerability that its advisory was withdrawn. */
+  allClear: boolean;
   findings: number[];
   composed: ComposedNotice;
 }
@@ -78,10 +81,11 @@ interface Candidate {
   vulnerability: { cve: string | null; advisory: string; product: string; version: string | null; fixed_in: string | null; remediation: string | null; kev: { requiredAction: string; dueDate: string } | null } | null;
 }
 
-/**
- * Findings that may need a notice: new, or notified and seen again since, with no notice of theirs
- * still on its way, and not stopped by a reviewer since they were last reported.
- */
+/** No notice of the finding is on its way, and no reviewer stopped one since it was last reported. */
+const noNoticeUnderway = sql`NOT EXISTS (SELECT 1 FROM notice_findings nf JOIN notices n ON n.id = nf.notice_id
+  WHERE nf.finding_id = f.id AND (n.status IN ('held', 'queued', 'sending') OR (n.status = 'rejected' AND n.reviewed_at > f.last_received)))`;
+
+/** Findings that may need a notice: new, or notified and seen again since, with no notice underway. */
 async function candidates(db: Db, org?: string): Promise<Candidate[]> {
   const result = await sql<Candidate>`
     SELECT f.id, f.organisation_id, o.ref AS org_ref, o.name AS org_name, o.language AS org_language, o.policy AS org_policy,
@@ -105,8 +109,7 @@ async function candidates(db: Db, org?: string): Promise<Candidate[]> {
       WHERE fo.finding_id = f.id ORDER BY ob.observed_at DESC LIMIT 1) latest ON true
     WHERE f.status IN ('new', 'notified')
       AND (f.last_notified_at IS NULL OR f.last_received > f.last_notified_at)
-      AND NOT EXISTS (SELECT 1 FROM notice_findings nf JOIN notices n ON n.id = nf.notice_id
-        WHERE nf.finding_id = f.id AND (n.status IN ('held', 'queued', 'sending') OR (n.status = 'rejected' AND n.reviewed_at > f.last_received)))
+      AND ${noNoticeUnderway}
       ${org !== undefined ? sql`AND o.ref = ${org}` : sql``}
     ORDER BY f.organisation_id, f.id`.execute(db);
   return result.rows;
@@ -133,6 +136,54 @@ async function recipients(db: Db, organisationIds: number[]): Promise<Map<number
     map.set(o.id, list);
   }
   return map;
+}
+
+/** A vulnerability finding whose advisory was withdrawn after a contact was warned of it: one row per contact warned. */
+interface Withdrawn {
+  id: number;
+  organisation_id: number;
+  org_ref: string;
+  org_name: string;
+  org_policy: PolicyOverrides;
+  kind: Kind;
+  severity: Severity;
+  tlp: Tlp;
+  source: string;
+  /** The inventory entry as registered. */
+  indicator: string;
+  cve: string | null;
+  advisory: string;
+  product: string;
+  version: string | null;
+  channel: 'email' | 'webhook';
+  address: string;
+  /** The last warning sent to this address that carried the finding. */
+  earlier_ticket: string;
+}
+
+/**
+ * Findings resolved because their advisory was withdrawn, with each address that was warned of them
+ * and has had no all-clear since (one that was rejected in review or could not be delivered counts:
+ * it is not made again). While any notice of the finding is still underway it waits.
+ */
+async function withdrawnSinceNotified(db: Db, org?: string): Promise<Withdrawn[]> {
+  const result = await sql<Withdrawn>`
+    SELECT f.id, f.organisation_id, o.ref AS org_ref, o.name AS org_name, o.policy AS org_policy, f.kind, f.severity, f.tlp, s.name AS source,
+      f.indicator, vf.cve, vf.advisory, vf.product, vf.version, told.channel, told.address, told.ticket AS earlier_ticket
+    FROM findings f
+    JOIN vulnerability_findings vf ON vf.finding_id = f.id
+    JOIN organisations o ON o.id = f.organisation_id
+    JOIN sources s ON s.id = f.source_id
+    JOIN LATERAL (
+      SELECT DISTINCT ON (n.channel, n.address) n.id, n.channel, n.address, n.ticket FROM notice_findings nf JOIN notices n ON n.id = nf.notice_id
+      WHERE nf.finding_id = f.id AND n.status = 'sent' AND NOT n.all_clear ORDER BY n.channel, n.address, n.id DESC) told ON true
+    WHERE f.status = 'resolved' AND f.status_reason = ${sql.lit(RESOLVED_WITHDRAWN)} AND f.last_notified_at IS NOT NULL
+      AND ${noNoticeUnderway}
+      AND NOT EXISTS (SELECT 1 FROM notice_findings nf JOIN notices n ON n.id = nf.notice_id
+        WHERE nf.finding_id = f.id AND n.all_clear AND n.channel = told.channel AND n.address = told.address AND n.id > told.id)
+      ${org !== undefined ? sql`AND o.ref = ${org}` : sql``}
+    ORDER BY f.organisation_id, f.id, told.channel, told.address`.execute(db);
+  return result.rows;
 }
 
 function noticeFinding(c: Candidate): NoticeFinding {
@@ -171,7 +222,7 @@ export async function planNotices(db: Db, options: PlanOptions): Promise<PlanRep
   const found = await candidates(db, options.org);
   const report: PlanReport = { notices: [], decisions: [] };
   const decisions = new Map<number, { action: Decision['action']; reason: string; dueAt?: Date }>();
-  const note = (c: Candidate, d: { action: Decision['action']; reason: string; dueAt?: Date }) => {
+  const note = (c: { id: number; org_ref: string }, d: { action: Decision['action']; reason: string; dueAt?: Date }) => {
     decisions.set(c.id, d);
     report.decisions.push({ findingId: c.id, org: c.org_ref, action: d.action, reason: d.reason });
   };
@@ -200,7 +251,7 @@ export async function planNotices(db: Db, options: PlanOptions): Promise<PlanRep
   }
 
   const to = await recipients(db, [...byOrganisation.keys()]);
-  const writes: Array<{ notice: PlannedNotice; organisationId: number }> = [];
+  const writes: Array<{ notice: PlannedNotice; organisationId: number; tlp: Tlp }> = [];
   for (const [organisationId, group] of byOrganisation) {
     const people = to.get(organisationId) ?? [];
     for (const [findings, digest] of [[group.immediate, false], [group.digest, true]] as const) {
@@ -234,19 +285,24 @@ export async function planNotices(db: Db, options: PlanOptions): Promise<PlanRep
           language: person.language,
           status: held ? 'held' : 'queued',
           digest,
+          allClear: false,
           findings: allowed.map((c) => c.id),
           composed,
         };
         report.notices.push(notice);
-        writes.push({ notice, organisationId });
+        writes.push({ notice, organisationId, tlp: strictestTlp(allowed.map((c) => c.tlp)) });
       }
     }
+  }
+
+  for (const { notice, organisationId, tlp } of await planAllClears(db, options, system, note, report)) {
+    report.notices.push(notice);
+    writes.push({ notice, organisationId, tlp });
   }
   if (options.dryRun) return report;
 
   await db.transaction().execute(async (tx) => {
-    for (const { notice, organisationId } of writes) {
-      const tlp = strictestTlp(found.filter((c) => notice.findings.includes(c.id)).map((c) => c.tlp));
+    for (const { notice, organisationId, tlp } of writes) {
       const row = await tx
         .insertInto('notices')
         .values({
@@ -260,6 +316,7 @@ export async function planNotices(db: Db, options: PlanOptions): Promise<PlanRep
           text: notice.composed.text,
           html: notice.composed.html,
           digest: notice.digest,
+          all_clear: notice.allClear,
           status: notice.status,
           status_reason: notice.status === 'held' ? 'waiting for an analyst (review mode)' : null,
           next_attempt_at: now,
@@ -278,4 +335,78 @@ export async function planNotices(db: Db, options: PlanOptions): Promise<PlanRep
     }
   });
   return report;
+}
+
+const withdrawnFinding = (w: Withdrawn): WithdrawnFinding => ({
+  tlp: w.tlp,
+  asset: w.indicator,
+  vulnerability: { ...(w.cve ? { cve: w.cve } : {}), advisory: w.advisory, product: w.product, ...(w.version ? { version: w.version } : {}) },
+  earlierTicket: w.earlier_ticket,
+});
+
+/**
+ * The all-clears due: each contact that was warned of a vulnerability whose advisory has since been
+ * withdrawn hears so, in one notice naming the earlier tickets, if it is still a contact and TLP
+ * allows. Policy decides as for any notice, except that severity and timing do not hold it back.
+ */
+async function planAllClears(
+  db: Db,
+  options: PlanOptions,
+  system: Policy,
+  note: (w: Withdrawn, d: Decision) => void,
+  report: PlanReport,
+): Promise<Array<{ notice: PlannedNotice; organisationId: number; tlp: Tlp }>> {
+  const withdrawn = await withdrawnSinceNotified(db, options.org);
+  const to = await recipients(db, [...new Set(withdrawn.map((w) => w.organisation_id))]);
+  const decided = new Map<number, { finding: Withdrawn; decision: Decision; refusals: string[] }>();
+  const byRecipient = new Map<string, { organisationId: number; person: Recipient; rows: Withdrawn[] }>();
+  for (const w of withdrawn) {
+    let entry = decided.get(w.id);
+    if (!entry) {
+      entry = { finding: w, decision: decideAllClear({ kind: w.kind, severity: w.severity, tlp: w.tlp, source: w.source }, policyFor(w.org_policy, system), options.now), refusals: [] };
+      decided.set(w.id, entry);
+    }
+    if (entry.decision.action === 'skip') continue;
+    const person = to.get(w.organisation_id)?.find((p) => p.channel === w.channel && p.address === w.address);
+    const refusal = person ? tlpRefusal(w.tlp, { ownContact: person.own }) : `no longer a contact of ${w.org_ref}`;
+    if (!person || refusal) {
+      entry.refusals.push(`not to ${w.address}: ${refusal}`);
+      continue;
+    }
+    const key = `${person.channel}\t${person.address}`;
+    const group = byRecipient.get(key) ?? { organisationId: w.organisation_id, person, rows: [] };
+    byRecipient.set(key, group);
+    group.rows.push(w);
+  }
+  const reached = new Set([...byRecipient.values()].flatMap((g) => g.rows.map((w) => w.id)));
+  for (const { finding, decision, refusals } of decided.values()) {
+    const unreached = decision.action !== 'skip' && !reached.has(finding.id);
+    note(finding, unreached ? { action: 'skip', reason: `advisory withdrawn, but the all-clear can reach none of those warned: ${refusals.join('; ')}` } : decision);
+    if (!unreached) for (const reason of refusals) report.decisions.push({ findingId: finding.id, org: finding.org_ref, action: 'skip', reason });
+  }
+
+  return [...byRecipient.values()].map(({ organisationId, person, rows }) => {
+    const ticket = newTicket(randomFillSync);
+    const composed = composeAllClear({
+      ticket,
+      organisation: { name: rows[0].org_name, ref: rows[0].org_ref },
+      contact: { name: person.name, language: person.language },
+      withdrawn: rows.map(withdrawnFinding),
+      verificationBase: options.verificationBase,
+      sender: options.sender,
+    });
+    const notice: PlannedNotice = {
+      ticket,
+      org: rows[0].org_ref,
+      contact: person.address,
+      channel: person.channel,
+      language: person.language,
+      status: rows.some((w) => decided.get(w.id)!.decision.action === 'hold-for-review') ? 'held' : 'queued',
+      digest: false,
+      allClear: true,
+      findings: rows.map((w) => w.id),
+      composed,
+    };
+    return { notice, organisationId, tlp: strictestTlp(rows.map((w) => w.tlp)) };
+  });
 }

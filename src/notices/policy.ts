@@ -82,11 +82,18 @@ export interface Decision {
 
 const DAY_MS = 86_400_000;
 
-export function decide(finding: PolicyFinding, policy: Policy, now: Date, lastNotifiedAt?: Date): Decision {
+/** What stops any notice of the finding, whatever it says. */
+function refusal(finding: PolicyFinding, policy: Policy): Decision | undefined {
   if (finding.tlp === 'RED') return { action: 'skip', reason: 'TLP:RED: the content never leaves the analysts' };
   if (policy.optedOutKinds.includes(finding.kind)) {
     return { action: 'skip', reason: `opted out: the organisation receives no notices of kind ${finding.kind}` };
   }
+  return undefined;
+}
+
+export function decide(finding: PolicyFinding, policy: Policy, now: Date, lastNotifiedAt?: Date): Decision {
+  const refused = refusal(finding, policy);
+  if (refused) return refused;
   const delivery = policy.delivery[finding.severity];
   if (delivery === 'never') {
     const sent = (Object.keys(policy.delivery) as Severity[]).filter((s) => policy.delivery[s] !== 'never');
@@ -116,6 +123,19 @@ export function decide(finding: PolicyFinding, policy: Policy, now: Date, lastNo
     reason: `${finding.severity} findings go in the daily digest of ${formatInZone(dueAt, policy.digest.timeZone)}`,
     dueAt,
   };
+}
+
+/**
+ * The all-clear for a finding whose advisory was withdrawn answers a notice already sent: the
+ * severity threshold, the digest and the repeat interval do not hold it back; TLP, an opt-out and
+ * review mode do.
+ */
+export function decideAllClear(finding: PolicyFinding, policy: Policy, now: Date): Decision {
+  const refused = refusal(finding, policy);
+  if (refused) return refused;
+  const review = reviewReason(finding, policy.review);
+  if (review) return { action: 'hold-for-review', reason: review, dueAt: now };
+  return { action: 'send-now', reason: 'advisory withdrawn: the all-clear goes at once to those who were warned', dueAt: now };
 }
 
 function reviewReason(finding: PolicyFinding, review: ReviewMode): string | undefined {

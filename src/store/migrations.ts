@@ -310,11 +310,6 @@ const vulnerabilities: Migration = {
         epss jsonb
       )`.execute(db);
     await sql`CREATE INDEX vulnerability_findings_vulnerability ON vulnerability_findings (vulnerability)`.execute(db);
-    await sql`ALTER TABLE notices ADD COLUMN all_clear boolean NOT NULL DEFAULT false`.execute(db);
-    // Notice planning looks for these on every run, to tell those warned that the advisory was withdrawn.
-    await sql`
-      CREATE INDEX findings_withdrawn_notified ON findings (organisation_id)
-      WHERE status = 'resolved' AND status_reason = 'advisory withdrawn' AND last_notified_at IS NOT NULL`.execute(db);
   },
 };
 
@@ -332,10 +327,22 @@ const observationsByTime: Migration = {
   },
 };
 
+/** Those warned of a vulnerability hear when its advisory is withdrawn. */
+const allClear: Migration = {
+  async up(db: Kysely<unknown>) {
+    await sql`ALTER TABLE notices ADD COLUMN all_clear boolean NOT NULL DEFAULT false`.execute(db);
+    // Notice planning looks for these on every run.
+    await sql`
+      CREATE INDEX findings_withdrawn_notified ON findings (organisation_id)
+      WHERE status = 'resolved' AND status_reason = 'advisory withdrawn' AND last_notified_at IS NOT NULL`.execute(db);
+  },
+};
+
 export const MIGRATIONS: Record<string, Migration> = {
   '0001-registry': registry,
   '0002-intake-and-findings': intake,
   '0003-notices': notices,
   '0004-vulnerabilities': vulnerabilities,
   '0005-observations-by-time': observationsByTime,
+  '0006-all-clear': allClear,
 };

@@ -148,6 +148,8 @@ export interface NoticeTable {
   text: string;
   html: string | null;
   digest: Generated<boolean>;
+  /** It tells those warned of a vulnerability that its advisory was withdrawn. */
+  all_clear: Generated<boolean>;
   status: NoticeStatus;
   status_reason: string | null;
   created_at: Generated<Date>;

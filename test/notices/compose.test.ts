@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { KINDS, RELIABILITIES, SEVERITIES } from '../../src/observations/model.ts';
-import { LANGUAGES, composeNotice, newTicket, normaliseTicket, type NoticeFinding, type NoticeInput } from '../../src/notices/index.ts';
+import { LANGUAGES, composeAllClear, composeNotice, newTicket, normaliseTicket, type AllClearInput, type NoticeFinding, type NoticeInput } from '../../src/notices/index.ts';
 
 const BASE = 'https://koppel.example.nl';
 
@@ -188,5 +188,50 @@ describe('composeNotice', () => {
     assert.throws(() => composeNotice(notice({ verificationBase: 'javascript:alert(1)' })), /verification base/);
     assert.throws(() => composeNotice(notice({ findings: [] })), /no findings/);
     assert.ok(composeNotice(notice({ verificationBase: `${BASE}/koppel/` })).text.includes(`${BASE}/koppel/verify/`));
+  });
+});
+
+describe('composeAllClear', () => {
+  const allClear = (over: Partial<AllClearInput> = {}): AllClearInput => ({
+    ticket: newTicket(),
+    organisation: { name: 'Bakkerij De Korenschoof B.V.', ref: '12345678' },
+    contact: { language: 'en' },
+    withdrawn: [
+      { tlp: 'GREEN', asset: 'pkg:npm/widget@1.0.0', vulnerability: { cve: 'CVE-2026-36001', advisory: 'GHSA-wdgt-0000-0001', product: 'pkg:npm/widget', version: '1.0.0' }, earlierTicket: newTicket() },
+    ],
+    verificationBase: BASE,
+    ...over,
+  });
+
+  it('says in each language that nothing needs doing, names every earlier ticket once, and carries the strictest label', () => {
+    const first = newTicket();
+    const second = newTicket();
+    const withdrawn: AllClearInput['withdrawn'] = [
+      { tlp: 'GREEN', asset: 'pkg:npm/widget@1.0.0', vulnerability: { cve: 'CVE-2026-36001', advisory: 'GHSA-wdgt-0000-0001', product: 'pkg:npm/widget', version: '1.0.0' }, earlierTicket: first.toLowerCase() },
+      { tlp: 'AMBER', asset: 'cpe:2.3:a:acme:gadget:2.0:*:*:*:*:*:*:*', vulnerability: { advisory: 'NCSC-2026-0001', product: 'acme gadget' }, earlierTicket: first },
+      { tlp: 'CLEAR', asset: 'Acme Sprocket 3', vulnerability: { advisory: 'NCSC-2026-0002', product: 'acme sprocket' }, earlierTicket: second },
+    ];
+    const en = composeAllClear(allClear({ withdrawn }));
+    const nl = composeAllClear(allClear({ withdrawn, contact: { language: 'nl', name: 'Jan de Vries' } }));
+    assert.equal(en.tlp, 'TLP:AMBER');
+    assert.match(en.subject, new RegExp(`All clear for notices ${first}, ${second}: advisories withdrawn`));
+    assert.match(nl.subject, new RegExp(`Alles in orde voor meldingen ${first}, ${second}: adviezen ingetrokken`));
+    assert.match(en.text.replace(/\s+/g, ' '), /these 3 warnings .* you do not need to do anything/);
+    assert.match(nl.text.replace(/\s+/g, ' '), /deze 3 waarschuwingen .* u hoeft niets te doen/);
+    for (const part of ['GHSA-wdgt-0000-0001', 'CVE-2026-36001', 'NCSC-2026-0002', 'Acme Sprocket 3']) assert.ok(en.text.includes(part) && nl.text.includes(part), part);
+    assert.doesNotMatch(nl.text, /\b(the|your|what|notice)\b/i);
+    assert.doesNotMatch(`${en.subject}\n${en.text}\n${nl.subject}\n${nl.text}`, /\b(allClear|field)\.\w+/);
+  });
+
+  it('keeps hostile advisory content inert and links to nothing but its own verification page', () => {
+    const input = allClear({
+      withdrawn: [{ tlp: 'CLEAR', asset: 'Widget <b>Pro</b>', vulnerability: { advisory: 'javascript:alert(1)', product: '=HYPERLINK("http://evil.example","x")' }, earlierTicket: newTicket() }],
+    });
+    const n = composeAllClear(input);
+    assert.deepEqual(links(n.html), [`${BASE}/verify/${input.ticket}`]);
+    assert.deepEqual(liveUrls(n.text, input.ticket), []);
+    assert.doesNotMatch(n.html, /<b>/);
+    assert.match(n.text, /javascript\[:\]alert\(1\)/);
+    assert.throws(() => composeAllClear(allClear({ withdrawn: [] })), /names no withdrawn finding/);
   });
 });

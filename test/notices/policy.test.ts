@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { DEFAULT_POLICY, decide, nextDigestTime, policyFor, type PolicyFinding } from '../../src/notices/index.ts';
+import { DEFAULT_POLICY, decide, decideAllClear, nextDigestTime, policyFor, type PolicyFinding } from '../../src/notices/index.ts';
 
 const at = (iso: string) => new Date(iso);
 const finding = (over: Partial<PolicyFinding> = {}): PolicyFinding => ({ kind: 'exposed-service', severity: 'high', tlp: 'AMBER', source: 'shadowserver', ...over });
@@ -78,6 +78,17 @@ describe('policy decisions', () => {
   it('does not hold what would not be sent anyway', () => {
     const d = decide(finding({ severity: 'low' }), policyFor({ review: { mode: 'all' } }), now);
     assert.equal(d.action, 'skip');
+  });
+
+  it('sends the all-clear of a withdrawn advisory at once whatever its severity; TLP:RED, an opt-out and review still decide', () => {
+    const vulnerable = (severity: PolicyFinding['severity'], tlp: PolicyFinding['tlp'] = 'AMBER') => finding({ kind: 'vulnerable', severity, tlp, source: 'osv' });
+    for (const severity of ['critical', 'medium', 'low'] as const) {
+      const d = decideAllClear(vulnerable(severity), DEFAULT_POLICY, now);
+      assert.deepEqual([d.action, d.dueAt], ['send-now', now]);
+    }
+    assert.match(decideAllClear(vulnerable('high', 'RED'), DEFAULT_POLICY, now).reason, /TLP:RED/);
+    assert.equal(decideAllClear(vulnerable('high'), policyFor({ optedOutKinds: ['vulnerable'] }), now).action, 'skip');
+    assert.equal(decideAllClear(vulnerable('high'), policyFor({ review: { mode: 'per-source', sources: ['osv'] } }), now).action, 'hold-for-review');
   });
 
   it('lets an organisation override the system-wide defaults and keeps the rest', () => {
