@@ -1,8 +1,9 @@
 /**
  * Fan-out of one advisory naming 50 affected products against 100,000 organisations holding
  * 1,000,000 software entries (purls, CPEs and plain names), through the software index, beside a
- * naive reference that matches every entry against every product. Prints build time, heap and the
- * median fan-out time of several rounds. Target (issue 5): one advisory with 50 products in < 50 ms.
+ * naive reference that matches every entry against every product. Prints build time, heap, the
+ * first fan-out (code not yet optimised by the JIT) and the median of several rounds, each a new
+ * advisory object whose products are read afresh. Target (issue 5): one advisory with 50 products in < 50 ms.
  */
 import { availableParallelism, loadavg } from 'node:os';
 import type { AffectedProduct } from '../src/advisories/index.ts';
@@ -10,7 +11,7 @@ import { matchEntry, SoftwareIndex, type SoftwareAsset } from '../src/matching/s
 
 const ORGANISATIONS = Number(process.env.BENCH_ORGANISATIONS ?? 100_000);
 const ENTRIES = Number(process.env.BENCH_ENTRIES ?? 1_000_000);
-const ROUNDS = 5;
+const ROUNDS = 9;
 const NAIVE_ENTRIES = 50_000;
 
 const gc = (globalThis as { gc?: () => void }).gc;
@@ -71,16 +72,18 @@ let start = performance.now();
 const index = SoftwareIndex.build(assets);
 const buildMs = performance.now() - start;
 const heapMb = (heapUsed() - before) / 1024 / 1024;
-const advisory = { id: 'BENCH-2026-0001', affected: advisoryProducts() };
+const newAdvisory = () => ({ id: 'BENCH-2026-0001', affected: advisoryProducts() });
 
 const times: number[] = [];
 let hits = 0;
 for (let round = 0; round < ROUNDS; round++) {
+  const advisory = newAdvisory();
   index.lookups = 0;
   start = performance.now();
   hits = index.affectedBy(advisory).length;
   times.push(performance.now() - start);
 }
+const advisory = newAdvisory();
 
 // The naive reference on a slice (every entry against every product), scaled to the whole registry.
 const slice = SoftwareIndex.build(assets.slice(0, NAIVE_ENTRIES));
@@ -92,5 +95,7 @@ const naiveMs = ((performance.now() - start) * ENTRIES) / NAIVE_ENTRIES;
 
 console.log(`${availableParallelism()} cores, load ${loadavg()[0].toFixed(1)}; ${ORGANISATIONS.toLocaleString('en')} organisations, ${ENTRIES.toLocaleString('en')} software entries`);
 console.log(`index build ${(buildMs / 1000).toFixed(1)} s, heap ${heapMb.toFixed(0)} MB`);
-console.log(`one advisory with ${advisory.affected.length} products: ${median(times).toFixed(1)} ms median of ${ROUNDS} (${index.lookups} lookups, ${hits.toLocaleString('en')} affected entries); target < 50 ms`);
+console.log(
+  `one advisory with ${advisory.affected.length} products: ${median(times).toFixed(1)} ms median of ${ROUNDS}, the first ${times[0].toFixed(1)} ms (${index.lookups} lookups, ${hits.toLocaleString('en')} affected entries); target < 50 ms`,
+);
 console.log(`naive scan reference: ~${(naiveMs / 1000).toFixed(1)} s for the whole registry (measured on ${NAIVE_ENTRIES.toLocaleString('en')} entries, ${naiveHits} hits there)`);

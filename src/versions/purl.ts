@@ -37,11 +37,11 @@ const CASE_INSENSITIVE = new Set(['npm', 'pypi', 'deb', 'apk', 'alpm', 'bitbucke
 /** The identity used to compare packages: type, namespace and name normalised as the type requires. */
 export function purlIdentity(p: { type: string; namespace?: string; name: string }): string {
   const type = p.type.toLowerCase();
-  const fold = (s: string | undefined): string => (s === undefined ? '' : CASE_INSENSITIVE.has(type) ? s.toLowerCase() : s);
-  let name = fold(p.name);
+  const folds = CASE_INSENSITIVE.has(type);
+  let name = folds ? p.name.toLowerCase() : p.name;
   // PEP 503: runs of -, _ and . are one -.
   if (type === 'pypi') name = name.replace(/[-_.]+/g, '-');
-  const namespace = type === 'rpm' ? (p.namespace ?? '').toLowerCase() : fold(p.namespace);
+  const namespace = p.namespace === undefined ? '' : folds || type === 'rpm' ? p.namespace.toLowerCase() : p.namespace;
   return `${type}/${namespace}/${name}`;
 }
 

@@ -12,9 +12,21 @@ import type { VersionScheme } from './scheme.ts';
 
 const strip = (version: string): string => version.trim().replace(/^[=vV]+/, '');
 
+/**
+ * Versions already read: an advisory's range compares the same few versions with thousands of
+ * inventory entries. Bounded, because inventories may hold any text; never mutated once read.
+ */
+const coerced = new Map<string, semverLib.SemVer | null>();
+const COERCED_KEPT = 10_000;
+
 function coerce(version: string): semverLib.SemVer | null {
+  const known = coerced.get(version);
+  if (known !== undefined) return known;
   const padded = strip(version).replace(/^(\d+)(?:\.(\d+))?(?:\.(\d+))?(?=$|[-+])/, (_, major: string, minor?: string, patch?: string) => `${major}.${minor ?? '0'}.${patch ?? '0'}`);
-  return semverLib.parse(padded, { loose: true });
+  const read = semverLib.parse(padded, { loose: true });
+  if (coerced.size >= COERCED_KEPT) coerced.clear();
+  coerced.set(version, read);
+  return read;
 }
 
 export const semver: VersionScheme = {
@@ -22,7 +34,7 @@ export const semver: VersionScheme = {
   compare(a, b) {
     const x = coerce(a);
     const y = coerce(b);
-    return x && y ? semverLib.compare(x, y) : compareGeneric(strip(a), strip(b));
+    return x && y ? x.compare(y) : compareGeneric(strip(a), strip(b));
   },
   isValid: (v) => semverLib.valid(strip(v)) !== null,
 };

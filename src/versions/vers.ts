@@ -98,12 +98,70 @@ const parseOrThrow = (range: VersRange | string): VersRange => {
   return parsed.value;
 };
 
+/**
+ * What containment and fixes need of a parsed range, worked out once per range object: advisories
+ * compare one range with thousands of inventory versions.
+ */
+interface PreparedRange {
+  readonly scheme: VersionScheme;
+  readonly canonical: string;
+  /** Indexes into the constraints of the `<`, `<=`, `>` and `>=` ones, by version. */
+  readonly bounds: readonly number[];
+  /** The `<` versions the range does not pick up again at, by version: where a fix lands. */
+  readonly fixes: readonly string[];
+}
+
+const preparedRanges = new WeakMap<VersRange, PreparedRange>();
+
+function prepare(r: VersRange): PreparedRange {
+  const known = preparedRanges.get(r);
+  if (known) return known;
+  const scheme = schemeForVers(r.scheme);
+  const order = byVersion(scheme);
+  const bounds = r.constraints
+    .map((c, i) => ({ c, i }))
+    .filter(({ c }) => c.comparator !== '=' && c.comparator !== '!=')
+    .sort((a, b) => order(a.c, b.c))
+    .map(({ i }) => i);
+  const sorted = [...r.constraints].sort(order);
+  const canonical = r.anyVersion ? `vers:${r.scheme}/*` : `vers:${r.scheme}/${sorted.map((c) => `${c.comparator === '=' ? '' : c.comparator}${encodeVersion(c.version)}`).join('|')}`;
+  const fixes = sorted.filter((c) => c.comparator === '<' && !contains(r, scheme, bounds, c.version)).map((c) => c.version);
+  const result = { scheme, canonical, bounds, fixes };
+  preparedRanges.set(r, result);
+  return result;
+}
+
 /** The canonical string of a range: lower-case scheme, constraints sorted by version, `=` left out. */
 export function canonicalVers(range: VersRange | string): string {
-  const r = parseOrThrow(range);
-  if (r.anyVersion) return `vers:${r.scheme}/*`;
-  const sorted = [...r.constraints].sort(byVersion(schemeForVers(r.scheme)));
-  return `vers:${r.scheme}/${sorted.map((c) => `${c.comparator === '=' ? '' : c.comparator}${encodeVersion(c.version)}`).join('|')}`;
+  return prepare(parseOrThrow(range)).canonical;
+}
+
+const isUpper = (c: VersConstraint): boolean => c.comparator === '<' || c.comparator === '<=';
+
+/** Containment with each constraint compared once; loops rather than callbacks, as it runs per inventory entry. */
+function contains(r: VersRange, scheme: VersionScheme, bounds: readonly number[], version: string): boolean {
+  if (r.anyVersion) return true;
+  const constraints = r.constraints;
+  const order: number[] = [];
+  let onlyExclusions = true;
+  for (let i = 0; i < constraints.length; i++) {
+    const comparator = constraints[i].comparator;
+    order.push(scheme.compare(version, constraints[i].version));
+    if (order[i] === 0 && (comparator === '=' || comparator === '<=' || comparator === '>=')) return true;
+    if (order[i] === 0 && comparator === '!=') return false;
+    if (comparator !== '!=') onlyExclusions = false;
+  }
+  if (bounds.length === 0) return onlyExclusions;
+  const first = bounds[0];
+  if (isUpper(constraints[first]) && order[first] < 0) return true;
+  const last = bounds[bounds.length - 1];
+  if (!isUpper(constraints[last]) && order[last] > 0) return true;
+  for (let k = 0; k + 1 < bounds.length; k++) {
+    const current = bounds[k];
+    const next = bounds[k + 1];
+    if (!isUpper(constraints[current]) && isUpper(constraints[next]) && order[current] > 0 && order[next] < 0) return true;
+  }
+  return false;
 }
 
 /**
@@ -114,24 +172,8 @@ export function canonicalVers(range: VersRange | string): string {
 export function versContains(range: VersRange | string, version: string): boolean {
   const r = parseOrThrow(range);
   if (r.anyVersion) return true;
-  const scheme = schemeForVers(r.scheme);
-  const cmp = (c: VersConstraint): number => scheme.compare(version, c.version);
-  for (const c of r.constraints) {
-    const equal = cmp(c) === 0;
-    if (equal && (c.comparator === '=' || c.comparator === '<=' || c.comparator === '>=')) return true;
-    if (equal && c.comparator === '!=') return false;
-  }
-  const bounds = r.constraints.filter((c) => c.comparator !== '=' && c.comparator !== '!=').sort(byVersion(scheme));
-  if (bounds.length === 0) return r.constraints.every((c) => c.comparator === '!=');
-  const isUpper = (c: VersConstraint): boolean => c.comparator === '<' || c.comparator === '<=';
-  if (isUpper(bounds[0]) && cmp(bounds[0]) < 0) return true;
-  const last = bounds[bounds.length - 1];
-  if (!isUpper(last) && cmp(last) > 0) return true;
-  for (let i = 0; i + 1 < bounds.length; i++) {
-    const [current, next] = [bounds[i], bounds[i + 1]];
-    if (!isUpper(current) && isUpper(next) && cmp(current) > 0 && cmp(next) < 0) return true;
-  }
-  return false;
+  const { scheme, bounds } = prepare(r);
+  return contains(r, scheme, bounds, version);
 }
 
 /**
@@ -141,9 +183,6 @@ export function versContains(range: VersRange | string, version: string): boolea
 export function fixedVersion(range: VersRange | string, version: string): string | undefined {
   const r = parseOrThrow(range);
   if (r.anyVersion) return undefined;
-  const scheme = schemeForVers(r.scheme);
-  const above = r.constraints
-    .filter((c) => c.comparator === '<' && scheme.compare(c.version, version) > 0)
-    .sort((a, b) => scheme.compare(a.version, b.version));
-  return above.find((c) => !versContains(r, c.version))?.version;
+  const { scheme, fixes } = prepare(r);
+  return fixes.find((fix) => scheme.compare(fix, version) > 0);
 }
