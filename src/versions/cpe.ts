@@ -18,14 +18,18 @@ export type AttributeRelation = 'SUPERSET' | 'EQUAL' | 'SUBSET' | 'DISJOINT' | '
 
 const fail = (reason: string): { ok: false; reason: string } => ({ ok: false, reason });
 
+const WORD_CHARACTERS = /^[A-Za-z0-9_]*$/;
+
 /** A formatted-string value into WFN form: punctuation quoted, escapes kept, wildcards left unquoted. */
 function unbindFs(value: string): Parsed<string> {
   if (value === '*') return { ok: true, value: ANY };
   if (value === '-') return { ok: true, value: NA };
+  // Most values (vendors, products) need no quoting: inventories hold a million of them.
+  if (WORD_CHARACTERS.test(value)) return { ok: true, value: value.toLowerCase() };
   let out = '';
   for (let i = 0; i < value.length; i++) {
     const c = value[i];
-    if (/[A-Za-z0-9_]/.test(c)) out += c.toLowerCase();
+    if (WORD_CHARACTERS.test(c)) out += c.toLowerCase();
     else if (c === '\\') {
       if (i + 1 >= value.length) return fail(`"${value}" ends in a lone backslash`);
       out += `\\${value[++i].toLowerCase()}`;
@@ -60,6 +64,7 @@ function decodeUri(value: string): Parsed<string> {
 
 /** Splits on `:` that is not escaped with a backslash. */
 function splitFs(text: string): string[] {
+  if (!text.includes('\\')) return text.split(':');
   const parts: string[] = [];
   let current = '';
   for (let i = 0; i < text.length; i++) {
@@ -74,7 +79,8 @@ function splitFs(text: string): string[] {
 }
 
 function toWfn(values: string[]): Parsed<Wfn> {
-  const wfn = Object.fromEntries(CPE_ATTRIBUTES.map((a, i) => [a, values[i] ?? ANY])) as Wfn;
+  const [part = ANY, vendor = ANY, product = ANY, version = ANY, update = ANY, edition = ANY, language = ANY, sw_edition = ANY, target_sw = ANY, target_hw = ANY, other = ANY] = values;
+  const wfn: Wfn = { part, vendor, product, version, update, edition, language, sw_edition, target_sw, target_hw, other };
   if (!['a', 'o', 'h', ANY].includes(wfn.part)) return fail(`part must be a, o or h, not "${wfn.part}"`);
   return { ok: true, value: wfn };
 }
