@@ -4,6 +4,7 @@
  * store and on PostgreSQL. The reference, timed in the same run: the same matching done by the
  * database alone, as a range join of the stored observations on the assets (with a GiST index).
  */
+import { spawnSync } from 'node:child_process';
 import { once } from 'node:events';
 import { createWriteStream, existsSync } from 'node:fs';
 import { mkdtemp, rename, rm } from 'node:fs/promises';
@@ -83,24 +84,20 @@ async function postgres(): Promise<{ location: StoreLocation; drop(): Promise<vo
   };
 }
 
-/** The registry file and the report; the generated registry is let go, so its memory is not counted in the ingest's. */
-async function inputs(): Promise<{ registryFile: string; report: string }> {
-  const registry = generateRegistry(ORGANISATIONS, ASSETS);
-  const registryFile = await registryCsvOf(dataDir, registry, ORGANISATIONS);
-  return { registryFile, report: await scanReport(ROWS, generateLookups(registry, 200_000).ipv4) };
-}
-const { registryFile, report } = await inputs();
-console.log(`ingest: ${ROWS.toLocaleString('en')}-row Shadowserver scan report against ${ORGANISATIONS.toLocaleString('en')} organisations with ${ASSETS.toLocaleString('en')} assets`);
-
-const targets: Array<{ name: string; location: StoreLocation; cleanup(): Promise<void> }> = [];
-if (STORES.includes('embedded')) {
-  const embeddedDir = await mkdtemp(path.join(tmpdir(), 'koppel-bench-ingest-'));
-  targets.push({ name: 'embedded (PGlite)', location: { kind: 'embedded', dataDir: embeddedDir }, cleanup: () => rm(embeddedDir, { recursive: true, force: true }) });
-}
-const pgTarget = STORES.includes('postgres') ? await postgres() : undefined;
-if (pgTarget) targets.push({ name: 'PostgreSQL', location: pgTarget.location, cleanup: pgTarget.drop });
-
-for (const target of targets) {
+/**
+ * Each store is measured in a process of its own that only reads the files: the generator's data
+ * and the other store's memory would otherwise count in its peak RSS.
+ */
+async function measure(name: 'embedded' | 'postgres', registryFile: string, report: string) {
+  let target: { title: string; location: StoreLocation; cleanup(): Promise<void> } | undefined;
+  if (name === 'embedded') {
+    const embeddedDir = await mkdtemp(path.join(tmpdir(), 'koppel-bench-ingest-'));
+    target = { title: 'embedded (PGlite)', location: { kind: 'embedded', dataDir: embeddedDir }, cleanup: () => rm(embeddedDir, { recursive: true, force: true }) };
+  } else {
+    const pgTarget = await postgres();
+    if (pgTarget) target = { title: 'PostgreSQL', location: pgTarget.location, cleanup: pgTarget.drop };
+  }
+  if (!target) return;
   const store = await openStore(target.location, 'bench');
   try {
     await importRegistry(store.db, registryFile, { actor: { role: 'analyst', name: 'bench', via: 'import' } });
@@ -113,7 +110,7 @@ for (const target of targets) {
     const seconds = (performance.now() - start) / 1000;
     const rate = Math.round(result.rows / seconds);
     console.log(
-      `${target.name}: ${seconds.toFixed(1)} s, ${rate.toLocaleString('en')} rows/s (target 100,000), peak RSS ${Math.round(stop() / 1048576)} MB; ` +
+      `${target.title}: ${seconds.toFixed(1)} s, ${rate.toLocaleString('en')} rows/s (target 100,000), peak RSS ${Math.round(stop() / 1048576)} MB (target 1,536 MB); ` +
         `${result.observations} observations, ${result.rejected} rejected, ${result.findingsNew} findings (index loaded and built in ${buildSeconds.toFixed(1)} s)`,
     );
     await sql`CREATE INDEX bench_assets_network ON assets USING gist (network inet_ops)`.execute(store.db);
@@ -121,11 +118,26 @@ for (const target of targets) {
     const joined = await sql<{ n: number }>`SELECT count(*)::int AS n FROM observations o JOIN assets a ON a.network && o.subject_net WHERE o.batch_id = ${result.batch}`.execute(store.db);
     const joinSeconds = (performance.now() - joinStart) / 1000;
     console.log(
-      `${target.name} reference, matching alone as a database range join: ${joinSeconds.toFixed(1)} s for ${result.observations.toLocaleString('en')} observations ` +
+      `${target.title} reference, matching alone as a database range join: ${joinSeconds.toFixed(1)} s for ${result.observations.toLocaleString('en')} observations ` +
         `(${Math.round(result.observations / joinSeconds).toLocaleString('en')} rows/s, ${joined.rows[0].n.toLocaleString('en')} pairs) — ingest end to end did ${rate.toLocaleString('en')} rows/s`,
     );
   } finally {
     await store.close();
     await target.cleanup();
+  }
+}
+
+const stage = process.env.BENCH_TARGET;
+if (stage === 'embedded' || stage === 'postgres') await measure(stage, process.env.BENCH_REGISTRY!, process.env.BENCH_REPORT!);
+else {
+  const registry = generateRegistry(ORGANISATIONS, ASSETS);
+  const registryFile = await registryCsvOf(dataDir, registry, ORGANISATIONS);
+  const report = await scanReport(ROWS, generateLookups(registry, 200_000).ipv4);
+  console.log(`ingest: ${ROWS.toLocaleString('en')}-row Shadowserver scan report against ${ORGANISATIONS.toLocaleString('en')} organisations with ${ASSETS.toLocaleString('en')} assets`);
+  for (const name of STORES) {
+    spawnSync(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url)], {
+      stdio: 'inherit',
+      env: { ...process.env, BENCH_TARGET: name, BENCH_REGISTRY: registryFile, BENCH_REPORT: report },
+    });
   }
 }

@@ -3,6 +3,7 @@
  * and on PostgreSQL (when reachable), beside a simple reference: the same rows inserted one
  * statement per row (timed on a sample and given as rows a second).
  */
+import { spawnSync } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -77,30 +78,44 @@ async function postgresLocation(): Promise<{ location: StoreLocation; drop(): Pr
   };
 }
 
-const dataDir = fileURLToPath(new URL('./data', import.meta.url));
-const file = await registryCsvOf(dataDir, generateRegistry(ORGANISATIONS, ASSETS), ORGANISATIONS);
-console.log(`registry import: ${ORGANISATIONS.toLocaleString('en')} organisations, ${ASSETS.toLocaleString('en')} assets (${path.basename(file)})`);
-
-const targets: Array<{ name: string; location: StoreLocation; cleanup(): Promise<void>; limit: number }> = [];
-const embeddedDir = await mkdtemp(path.join(tmpdir(), 'koppel-bench-'));
-targets.push({ name: 'embedded (PGlite)', location: { kind: 'embedded', dataDir: embeddedDir }, cleanup: () => rm(embeddedDir, { recursive: true, force: true }), limit: 60 });
-const postgres = await postgresLocation();
-if (postgres) targets.push({ name: 'PostgreSQL', location: postgres.location, cleanup: postgres.drop, limit: 30 });
-
-for (const target of targets) {
+/**
+ * Each store is measured in a process of its own that only reads the file: the generator's data and
+ * the other store's memory would otherwise count in its peak RSS.
+ */
+async function measure(name: 'embedded' | 'postgres', file: string) {
+  let target: { title: string; location: StoreLocation; cleanup(): Promise<void>; limit: number } | undefined;
+  if (name === 'embedded') {
+    const embeddedDir = await mkdtemp(path.join(tmpdir(), 'koppel-bench-'));
+    target = { title: 'embedded (PGlite)', location: { kind: 'embedded', dataDir: embeddedDir }, cleanup: () => rm(embeddedDir, { recursive: true, force: true }), limit: 60 };
+  } else {
+    const postgres = await postgresLocation();
+    if (postgres) target = { title: 'PostgreSQL', location: postgres.location, cleanup: postgres.drop, limit: 30 };
+  }
+  if (!target) return;
   const store = await openStore(target.location, 'bench');
   try {
     const { seconds, rss, report } = await timedImport(store, file);
     const rate = Math.round(ASSETS / seconds);
     const verdict = seconds <= target.limit ? 'within' : 'OVER';
     console.log(
-      `${target.name}: ${seconds.toFixed(1)} s (${verdict} the ${target.limit} s target), ${rate.toLocaleString('en')} assets/s, peak RSS ${mb(rss)}; ` +
+      `${target.title}: ${seconds.toFixed(1)} s (${verdict} the ${target.limit} s target), ${rate.toLocaleString('en')} assets/s, peak RSS ${mb(rss)} (target 1,024 MB); ` +
         `${report.organisationsCreated} organisations, ${report.assetsAdded} assets, ${report.rejected} rejected`,
     );
     const reference = await rowByRow(store, file);
-    console.log(`${target.name} reference, one INSERT per row: ${Math.round(reference).toLocaleString('en')} assets/s (${(rate / reference).toFixed(1)}× slower than the import)`);
+    console.log(`${target.title} reference, one INSERT per row: ${Math.round(reference).toLocaleString('en')} assets/s (${(rate / reference).toFixed(1)}× slower than the import)`);
   } finally {
     await store.close();
     await target.cleanup();
+  }
+}
+
+const target = process.env.BENCH_TARGET;
+if (target === 'embedded' || target === 'postgres') await measure(target, process.env.BENCH_FILE!);
+else {
+  const dataDir = fileURLToPath(new URL('./data', import.meta.url));
+  const file = await registryCsvOf(dataDir, generateRegistry(ORGANISATIONS, ASSETS), ORGANISATIONS);
+  console.log(`registry import: ${ORGANISATIONS.toLocaleString('en')} organisations, ${ASSETS.toLocaleString('en')} assets (${path.basename(file)})`);
+  for (const name of ['embedded', 'postgres']) {
+    spawnSync(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url)], { stdio: 'inherit', env: { ...process.env, BENCH_TARGET: name, BENCH_FILE: file } });
   }
 }

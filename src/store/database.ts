@@ -1,4 +1,5 @@
 /** Opens the store: PGlite in a data folder by default, PostgreSQL when DATABASE_URL is set. */
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { Kysely, Migrator, PostgresDialect } from 'kysely';
@@ -36,7 +37,7 @@ export async function openStore(location: StoreLocation, command: string): Promi
   }
   const lock = lockDataFolder(location.dataDir, command);
   try {
-    const pglite = await PGlite.create(path.join(location.dataDir, "pgdata"));
+    const pglite = await openPglite(path.join(location.dataDir, 'pgdata'));
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: pglitePool(pglite) }) });
     await migrate(db);
     return {
@@ -52,6 +53,15 @@ export async function openStore(location: StoreLocation, command: string): Promi
     lock.release();
     throw error;
   }
+}
+
+/**
+ * A new data folder is created by PGlite's initdb, whose memory (some 400 MB) the instance that ran
+ * it keeps for as long as it lives: created, closed and opened again, the store runs without it.
+ */
+async function openPglite(folder: string): Promise<PGlite> {
+  if (!existsSync(path.join(folder, 'PG_VERSION'))) await (await PGlite.create(folder)).close();
+  return PGlite.create(folder);
 }
 
 async function migrate(db: Kysely<Database>): Promise<void> {
