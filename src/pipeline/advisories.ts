@@ -10,7 +10,7 @@ import { open } from 'node:fs/promises';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import { advisoryFormatByName, detectAdvisoryFormat, type Advisory, type AdvisoryFormat, type Enrichment, type VexStatement } from '../advisories/index.ts';
 import {
   advisoriesNaming,
@@ -31,7 +31,7 @@ import { finishBatch, recordRowErrors, ROW_ERRORS_KEPT, startBatch } from '../in
 import type { RowError } from '../intake/index.ts';
 import { sourceForIngest } from '../intake/sources.ts';
 import { namesOf, productKeys, SoftwareIndex, SoftwareNames, type SoftwareAsset } from '../matching/software-index.ts';
-import { organisationId } from '../registry/index.ts';
+import { organisationId, type AssetChanges } from '../registry/index.ts';
 import type { Database } from '../store/index.ts';
 import { assessVulnerability } from './vulnerability.ts';
 
@@ -260,4 +260,29 @@ export async function reevaluateOrganisation(db: Db, orgRef: string): Promise<Vu
     .execute();
   const seeds = [...named.map((id) => [id]), ...existing.map((v) => [v.vulnerability, ...v.aliases])];
   return db.transaction().execute((tx) => evaluateAll(tx, index, seeds, orgId));
+}
+
+/**
+ * Removing an asset changes vulnerability findings only when it was their inventory entry: such a
+ * finding, still open, is left without its asset.
+ */
+async function entryRemoved(db: Db, orgId: number): Promise<boolean> {
+  const { rows } = await sql`
+    SELECT 1 FROM findings f JOIN vulnerability_findings vf ON vf.finding_id = f.id
+    WHERE f.organisation_id = ${orgId} AND f.status IN ('new', 'notified', 'acknowledged', 'suppressed')
+      AND NOT EXISTS (SELECT 1 FROM finding_assets fa WHERE fa.finding_id = f.id)
+    LIMIT 1`.execute(db);
+  return rows.length > 0;
+}
+
+/**
+ * What follows any change to one organisation's assets (typed in, removed, or from an SBOM): the
+ * running stages hear of it on the bus, and when its software changed the organisation alone is
+ * matched again against the stored advisories.
+ */
+export async function organisationAssetsChanged(db: Db, bus: Bus, orgRef: string, changes: AssetChanges): Promise<VulnerabilityCounts> {
+  await bus.publish('registry.assets', changes);
+  const softwareChanged =
+    changes.added.some((a) => a.kind === 'software') || (changes.removed.length > 0 && (await entryRemoved(db, await organisationId(db, orgRef))));
+  return softwareChanged ? reevaluateOrganisation(db, orgRef) : noCounts();
 }

@@ -10,7 +10,7 @@ import { planNotices } from '../../src/notices/plan.ts';
 import { attachMatcher } from '../../src/pipeline/index.ts';
 import type { Store } from '../../src/store/index.ts';
 import { freshStore, type TestStore } from '../stores.ts';
-import { CRITICAL, cyclonedx, osv, tempFile } from './helpers.ts';
+import { CRITICAL, cveRecord, cyclonedx, osv, tempFile } from './helpers.ts';
 
 let testStore: TestStore;
 let store: Store;
@@ -104,4 +104,59 @@ test('API: SBOM upload, ingest of an advisory file, findings with vulnerability 
   const organisation = await createToken(store.db, { org: 'API-1' });
   const foreign = await app.inject({ method: 'POST', url: '/api/v1/inventories/CLI-1?filename=x.json', headers: { authorization: `Bearer ${organisation}`, 'content-type': 'application/json' }, payload: sbom });
   assert.equal(foreign.statusCode, 403);
+});
+
+test('command line: software typed in as a CPE 2.3 name, a CPE 2.2 URI or plain words is matched against the stored advisories at once; removed, its findings resolve', async () => {
+  assert.equal((await koppel('org', 'add', '--ref', 'CLI-2', '--name', 'Drukkerij', '--email', 'it@drukkerij.example')).code, 0);
+  const record = await tempFile('CVE-2026-37001.json', cveRecord('CVE-2026-37001', [{ vendor: 'Acme', product: 'Widget Server', cpes: ['cpe:2.3:a:acme:widget_server:*:*:*:*:*:*:*:*'], lessThan: '5.2.0' }]));
+  assert.equal((await koppel('ingest', '--format', 'cve5', record)).code, 0);
+  const findings = async () =>
+    (JSON.parse((await koppel('findings', '--org', 'CLI-2', '--json')).out) as Array<Record<string, string>>).map((f) => [f.indicator, f.type, f.status, f.confidence]).sort();
+
+  const cpe = await koppel('asset', 'add', '--org', 'CLI-2', 'cpe:2.3:a:acme:widget_server:5.1.0:*:*:*:*:*:*:*', 'drukkerij.example');
+  assert.equal(cpe.code, 0, cpe.err);
+  assert.match(cpe.out, /vulnerability findings: 1 new, 0 resolved/);
+  const words = await koppel('asset', 'add', '--org', 'CLI-2', 'Acme Widget Server 5.0.1');
+  assert.match(words.out, /vulnerability findings: 1 new, 0 resolved/);
+  const uri = await koppel('asset', 'add', '--org', 'CLI-2', 'cpe:/a:acme:widget_server:4.0');
+  assert.match(uri.out, /vulnerability findings: 1 new, 0 resolved/);
+  assert.deepEqual(await findings(), [
+    ['Acme Widget Server 5.0.1', 'CVE-2026-37001', 'new', 'likely'],
+    ['cpe:/a:acme:widget_server:4.0', 'CVE-2026-37001', 'new', 'confirmed'],
+    ['cpe:2.3:a:acme:widget_server:5.1.0:*:*:*:*:*:*:*', 'CVE-2026-37001', 'new', 'confirmed'],
+  ]);
+
+  const domain = await koppel('asset', 'remove', '--org', 'CLI-2', 'drukkerij.example');
+  assert.doesNotMatch(domain.out, /vulnerability findings/);
+  const removed = await koppel('asset', 'remove', '--org', 'CLI-2', 'cpe:2.3:a:acme:widget_server:5.1.0:*:*:*:*:*:*:*');
+  assert.equal(removed.code, 0, removed.err);
+  assert.match(removed.out, /vulnerability findings: 0 new, 1 resolved/);
+  assert.deepEqual((await findings()).map(([indicator, , status]) => [indicator, status]), [
+    ['Acme Widget Server 5.0.1', 'new'],
+    ['cpe:/a:acme:widget_server:4.0', 'new'],
+    ['cpe:2.3:a:acme:widget_server:5.1.0:*:*:*:*:*:*:*', 'resolved'],
+  ]);
+});
+
+test('API: software registered after an advisory is matched at once, before one by the running index; removed, its finding resolves', async () => {
+  const auth = { authorization: `Bearer ${analyst}` };
+  await app.inject({ method: 'POST', url: '/api/v1/organisations', headers: auth, payload: { ref: 'API-2', name: 'Werkplaats' } });
+  const assets = (values: string[]) => app.inject({ method: 'POST', url: '/api/v1/organisations/API-2/assets', headers: auth, payload: { values } });
+
+  const early = await assets(['pkg:pypi/flask@2.0.0']);
+  assert.equal(early.statusCode, 201, early.body);
+  assert.deepEqual([early.json().findingsNew, early.json().findingsResolved], [0, 0]);
+  const body = osv({ id: 'PYSEC-2026-91', aliases: ['CVE-2026-37002'], affected: [{ ecosystem: 'PyPI', name: 'flask', fixed: '2.3.0' }, { ecosystem: 'PyPI', name: 'jinja2', fixed: '3.1.0' }] });
+  const ingest = await app.inject({ method: 'POST', url: '/api/v1/ingest?filename=PYSEC-2026-91.json', headers: { ...auth, 'content-type': 'application/octet-stream' }, payload: body });
+  assert.equal(ingest.json().findingsNew, 1, 'the running index heard of the asset registered before the advisory');
+
+  const late = await assets(['pkg:pypi/jinja2@3.0.0']);
+  assert.deepEqual([late.json().findingsNew, late.json().findingsResolved], [1, 0]);
+  const removed = await app.inject({ method: 'DELETE', url: `/api/v1/organisations/API-2/assets?value=${encodeURIComponent('pkg:pypi/flask@2.0.0')}`, headers: auth });
+  assert.equal(removed.statusCode, 204);
+  const findings = await app.inject({ method: 'GET', url: '/api/v1/findings?org=API-2', headers: auth });
+  assert.deepEqual(findings.json().map((f: Record<string, unknown>) => [f.indicator, f.status]).sort(), [
+    ['pkg:pypi/flask@2.0.0', 'resolved'],
+    ['pkg:pypi/jinja2@3.0.0', 'new'],
+  ]);
 });

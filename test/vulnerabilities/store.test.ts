@@ -2,10 +2,11 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import type { Store } from '../../src/store/index.ts';
 import { listAdvisories } from '../../src/advisories/store.ts';
-import { reevaluateOrganisation } from '../../src/pipeline/advisories.ts';
-import { listAssets, listInventories } from '../../src/registry/index.ts';
+import { inProcessBus } from '../../src/bus/index.ts';
+import { organisationAssetsChanged, reevaluateOrganisation } from '../../src/pipeline/advisories.ts';
+import { addAssets, listAssets, listInventories, removeAsset } from '../../src/registry/index.ts';
 import { freshStore, onEachStore, type TestStore } from '../stores.ts';
-import { CRITICAL, MEDIUM, cveRecord, cyclonedx, enrol, importSbom, ingestText, kevCatalogue, osv, spdx, vexNotAffected, vulnerabilityFindings } from './helpers.ts';
+import { ANALYST, CRITICAL, MEDIUM, cveRecord, cyclonedx, enrol, importSbom, ingestText, kevCatalogue, osv, spdx, vexNotAffected, vulnerabilityFindings } from './helpers.ts';
 
 onEachStore('inventories and advisories', (kind) => {
   let testStore: TestStore;
@@ -168,5 +169,32 @@ onEachStore('inventories and advisories', (kind) => {
     const found = (await vulnerabilityFindings(db)).filter((f) => f.type === 'GHSA-chg0-0000-0001');
     assert.deepEqual(found.map((f) => [f.org, f.status, f.lastSeen === found[0].lastSeen]), [['C-1', 'resolved', true], ['C-2', 'new', false]]);
     assert.ok((await listAdvisories(db)).some((a) => a.id === 'GHSA-chg0-0000-0001' && a.affected === 1));
+  });
+
+  test('software typed in or removed re-evaluates that organisation only; other assets leave its findings alone', async () => {
+    const { db } = store;
+    const bus = inProcessBus();
+    const heard: number[] = [];
+    bus.subscribe('registry.assets', (changes) => void heard.push(changes.added.length + changes.removed.length));
+    await enrol(db, 'T-1', 'T-2');
+    await importSbom(db, 'T-2', 't2.cdx.json', cyclonedx([{ name: 'typed', version: '1.0.0', purl: 'pkg:npm/typed@1.0.0' }]));
+    await ingestText(db, 'typed.json', osv({ id: 'GHSA-typd-0000-0001', affected: [{ ecosystem: 'npm', name: 'typed', fixed: '1.1.0' }] }), 'osv');
+    const before = (await vulnerabilityFindings(db)).find((f) => f.org === 'T-2')!;
+
+    const added = await organisationAssetsChanged(db, bus, 'T-1', (await addAssets(db, 'T-1', ['pkg:npm/typed@1.0.0', '192.0.2.0/24'], ANALYST)).changes);
+    assert.deepEqual([added.findingsNew, added.findingsResolved], [1, 0]);
+    const typed = () => vulnerabilityFindings(db).then((all) => all.filter((f) => f.type === 'GHSA-typd-0000-0001').map((f) => [f.org, f.indicator, f.status, f.statusReason]));
+    assert.deepEqual(await typed(), [['T-1', 'pkg:npm/typed@1.0.0', 'new', null], ['T-2', 'pkg:npm/typed@1.0.0', 'new', null]]);
+    assert.equal((await vulnerabilityFindings(db)).find((f) => f.org === 'T-2')!.lastSeen, before.lastSeen, 'another organisation is not evaluated again');
+
+    const address = await organisationAssetsChanged(db, bus, 'T-1', await removeAsset(db, 'T-1', '192.0.2.0/24'));
+    assert.deepEqual(address, { findingsNew: 0, findingsUpdated: 0, findingsResolved: 0, findingsSuppressed: 0 }, 'removing an address evaluates nothing');
+    const removed = await organisationAssetsChanged(db, bus, 'T-1', await removeAsset(db, 'T-1', 'pkg:npm/typed@1.0.0'));
+    assert.deepEqual([removed.findingsNew, removed.findingsResolved], [0, 1]);
+    assert.deepEqual(await typed(), [
+      ['T-1', 'pkg:npm/typed@1.0.0', 'resolved', 'no longer affected according to the current advisories and inventory'],
+      ['T-2', 'pkg:npm/typed@1.0.0', 'new', null],
+    ]);
+    assert.deepEqual(heard, [2, 1, 1], 'the running stages hear of every change');
   });
 });

@@ -26,6 +26,7 @@ import {
   type Actor,
 } from '../../registry/index.ts';
 import type { Context } from '../../context.ts';
+import { organisationAssetsChanged } from '../../pipeline/advisories.ts';
 import { requireAnalyst, requireOrganisation } from '../auth.ts';
 import { literals, nullable } from '../../typebox.ts';
 
@@ -128,16 +129,21 @@ export function registryRoutes(context: Context): FastifyPluginAsyncTypebox {
       schema: {
         tags: ['registry'],
         summary: 'Register assets (all or none)',
-        description: 'The kind is detected from each value unless given. Assets registered by an analyst count as verified by that analyst; by an organisation, unverified.',
+        description:
+          'The kind is detected from each value unless given. Assets registered by an analyst count as verified by that analyst; by an organisation, unverified. ' +
+          'New software is matched against the stored advisories at once; the counts say what that found.',
         params: Ref,
         body: Type.Object({ values: Type.Array(Type.String(), { minItems: 1 }), kind: Type.Optional(AssetKind) }),
-        response: { 201: Type.Object({ assets: Type.Array(Asset), warnings: Type.Array(Type.String()) }), ...errors },
+        response: {
+          201: Type.Object({ assets: Type.Array(Asset), warnings: Type.Array(Type.String()), findingsNew: Type.Integer(), findingsResolved: Type.Integer() }),
+          ...errors,
+        },
       },
       preHandler: requireOrganisation,
     }, async (request, reply) => {
       const { changes, warnings } = await addAssets(db, request.params.ref, request.body.values, actorOf(request.principal!), request.body.kind);
-      await context.bus.publish('registry.assets', changes);
-      return reply.status(201).send({ assets: changes.added, warnings });
+      const counts = await organisationAssetsChanged(db, context.bus, request.params.ref, changes);
+      return reply.status(201).send({ assets: changes.added, warnings, findingsNew: counts.findingsNew, findingsResolved: counts.findingsResolved });
     });
 
     app.delete('/organisations/:ref/assets', {
@@ -150,8 +156,7 @@ export function registryRoutes(context: Context): FastifyPluginAsyncTypebox {
       },
       preHandler: requireOrganisation,
     }, async (request, reply) => {
-      const changes = await removeAsset(db, request.params.ref, request.query.value, request.query.kind);
-      await context.bus.publish('registry.assets', changes);
+      await organisationAssetsChanged(db, context.bus, request.params.ref, await removeAsset(db, request.params.ref, request.query.value, request.query.kind));
       return reply.status(204).send(null);
     });
 

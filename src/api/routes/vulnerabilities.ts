@@ -5,7 +5,7 @@ import type { FastifyPluginAsyncTypebox, TypeBoxTypeProvider } from '@fastify/ty
 import { SeveritySchema } from '../../observations/index.ts';
 import { listAdvisories } from '../../advisories/store.ts';
 import type { Context } from '../../context.ts';
-import { reevaluateOrganisation } from '../../pipeline/advisories.ts';
+import { organisationAssetsChanged } from '../../pipeline/advisories.ts';
 import { importInventory, listInventories, type Actor } from '../../registry/index.ts';
 import { nullable } from '../../typebox.ts';
 import { requireAnalyst, requireOrganisation } from '../auth.ts';
@@ -82,8 +82,7 @@ export function vulnerabilityRoutes(context: Context): FastifyPluginAsyncTypebox
       }, async (request, reply) => {
         const name = path.basename(request.query.filename ?? 'sbom.json');
         const result = await importInventory(db, request.params.ref, name, request.body as Buffer, actorOf(request.principal!));
-        await context.bus.publish('registry.assets', result.changes);
-        const counts = await reevaluateOrganisation(db, request.params.ref);
+        const counts = await organisationAssetsChanged(db, context.bus, request.params.ref, result.changes);
         return reply.status(201).send({ ...result, findingsNew: counts.findingsNew, findingsResolved: counts.findingsResolved });
       });
     });

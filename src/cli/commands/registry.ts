@@ -20,6 +20,7 @@ import {
   removeOrganisation,
   type AssetKind,
 } from '../../registry/index.ts';
+import { organisationAssetsChanged, type VulnerabilityCounts } from '../../pipeline/advisories.ts';
 import { printJson, printProblems, printTable, progressBar } from '../output.ts';
 import type { Runtime } from '../runtime.ts';
 
@@ -90,9 +91,10 @@ export function assetCommand(rt: Runtime): Command {
     .action(async (values: string[], o: { org: string; kind?: AssetKind }) => {
       const { store, bus } = await rt.context();
       const { changes, warnings } = await addAssets(store.db, o.org, values, rt.actor, o.kind);
-      await bus.publish('registry.assets', changes);
+      const counts = await organisationAssetsChanged(store.db, bus, o.org, changes);
       for (const w of warnings) rt.io.err(`warning: ${w}\n`);
       for (const a of changes.added) rt.io.out(`added ${a.kind} ${a.value} to ${o.org}\n`);
+      printVulnerabilityCounts(rt, counts);
     });
   asset
     .command('list')
@@ -112,11 +114,16 @@ export function assetCommand(rt: Runtime): Command {
     .addOption(kind())
     .action(async (value: string, o: { org: string; kind?: AssetKind }) => {
       const { store, bus } = await rt.context();
-      const changes = await removeAsset(store.db, o.org, value, o.kind);
-      await bus.publish('registry.assets', changes);
+      const counts = await organisationAssetsChanged(store.db, bus, o.org, await removeAsset(store.db, o.org, value, o.kind));
       rt.io.out(`removed ${value} from ${o.org}\n`);
+      printVulnerabilityCounts(rt, counts);
     });
   return asset;
+}
+
+/** Software typed in or removed is matched against the stored advisories at once; what that changed is told. */
+function printVulnerabilityCounts(rt: Runtime, counts: VulnerabilityCounts): void {
+  if (counts.findingsNew || counts.findingsResolved) rt.io.out(`vulnerability findings: ${counts.findingsNew} new, ${counts.findingsResolved} resolved\n`);
 }
 
 export function registryCommand(rt: Runtime): Command {

@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Command } from 'commander';
 import { listAdvisories } from '../../advisories/store.ts';
-import { reevaluateOrganisation } from '../../pipeline/advisories.ts';
+import { organisationAssetsChanged } from '../../pipeline/advisories.ts';
 import { importInventory, listInventories } from '../../registry/index.ts';
 import { printJson, printProblems, printTable } from '../output.ts';
 import type { Runtime } from '../runtime.ts';
@@ -17,12 +17,11 @@ export function inventoryCommand(rt: Runtime): Command {
     .action(async (file: string, o: { org: string }) => {
       const { store, bus } = await rt.context();
       const result = await importInventory(store.db, o.org, file, await readFile(path.resolve(rt.cwd, file)), { ...rt.actor, via: 'import' });
-      await bus.publish('registry.assets', result.changes);
+      const counts = await organisationAssetsChanged(store.db, bus, o.org, result.changes);
       if (result.problems.length) {
         rt.io.err(`${result.problems.length} problem(s) in ${file}:\n`);
         printProblems(rt.io, result.problems.map((p) => ({ ...p, file })), 20);
       }
-      const counts = await reevaluateOrganisation(store.db, o.org);
       rt.io.out(
         `${file}: inventory ${result.inventory.id} of ${o.org} (${result.inventory.format} ${result.inventory.specVersion}), ${result.inventory.entries} entries: ` +
           `${result.added} added, ${result.removed} removed, ${result.alreadyRegistered.length} already registered otherwise; ` +
