@@ -121,6 +121,16 @@ async function measure(name: 'embedded' | 'postgres', registryFile: string, repo
       `${target.title} reference, matching alone as a database range join: ${joinSeconds.toFixed(1)} s for ${result.observations.toLocaleString('en')} observations ` +
         `(${Math.round(result.observations / joinSeconds).toLocaleString('en')} rows/s, ${joined.rows[0].n.toLocaleString('en')} pairs) — ingest end to end did ${rate.toLocaleString('en')} rows/s`,
     );
+    // What the store alone takes to keep these observations with their indexes, no client involved:
+    // the ceiling of any ingest that keeps every observation.
+    await sql`CREATE TABLE bench_floor (LIKE observations INCLUDING DEFAULTS INCLUDING INDEXES INCLUDING IDENTITY)`.execute(store.db);
+    const floorStart = performance.now();
+    await sql`INSERT INTO bench_floor (dedupe_key, batch_id, source_id, observed_at, subject_net, subject_host_rev, subject_asn, record)
+      SELECT dedupe_key, batch_id, source_id, observed_at, subject_net, subject_host_rev, subject_asn, record FROM observations WHERE batch_id = ${result.batch}`.execute(store.db);
+    const floorSeconds = (performance.now() - floorStart) / 1000;
+    console.log(
+      `${target.title} ceiling, storing the same observations inside the database alone: ${floorSeconds.toFixed(1)} s (${Math.round(result.observations / floorSeconds).toLocaleString('en')} rows/s)`,
+    );
   } finally {
     await store.close();
     await target.cleanup();
