@@ -47,8 +47,12 @@ export function emailDomain(email: string): string | undefined {
   return at > 0 && at < email.length - 1 ? email.slice(at + 1) : undefined;
 }
 
+/** What every defanged form starts with or holds; text without any is returned at once, as most is. */
+const MAYBE_DEFANGED = /^[fh]|[[({]/i;
+
 /** Undoes the usual defanging: `hxxp://`, `[.]`, `(.)`, `[:]`, `[@]`. */
 export function refang(text: string): string {
+  if (!MAYBE_DEFANGED.test(text)) return text;
   return text
     .replace(/^hxxp(s?):\/\//i, 'http$1://')
     .replace(/^fxp:\/\//i, 'ftp://')

@@ -14,9 +14,33 @@ export interface Network {
 
 export type Parsed<T> = { ok: true; value: T; warning?: string } | { ok: false; reason: string };
 
-const IPV4_DOTTED = /^\d{1,3}(\.\d{1,3}){3}$/;
-
 type Address = ipaddr.IPv4 | ipaddr.IPv6;
+
+/**
+ * The four-part decimal form, each part 0–255 without leading zeros: `10.1`, `0x0a.0.0.1` and
+ * `010.0.0.1` are ambiguous or odd. Such text is its own canonical form. Read by hand, as every
+ * row of a feed passes here.
+ */
+function isFourPartDecimal(text: string): boolean {
+  let parts = 0;
+  let digits = 0;
+  let part = 0;
+  for (let i = 0; i <= text.length; i++) {
+    const c = i < text.length ? text.charCodeAt(i) : 0x2e;
+    if (c === 0x2e) {
+      if (digits === 0 || part > 255 || ++parts > 4) return false;
+      digits = 0;
+      part = 0;
+    } else if (c >= 0x30 && c <= 0x39) {
+      if (digits === 1 && part === 0) return false;
+      part = part * 10 + (c - 0x30);
+      if (++digits > 3) return false;
+    } else {
+      return false;
+    }
+  }
+  return parts === 4;
+}
 
 function toAddress(text: string): Address | undefined {
   const trimmed = text.trim();
@@ -27,17 +51,17 @@ function toAddress(text: string): Address | undefined {
     // An IPv4-mapped address (::ffff:192.0.2.1) is the IPv4 address; match it as one.
     return v6.isIPv4MappedAddress() ? v6.toIPv4Address() : v6;
   }
-  // Only the four-part decimal form: `10.1`, `0x0a.0.0.1` and `010.0.0.1` are ambiguous or odd.
-  if (!IPV4_DOTTED.test(trimmed) || !ipaddr.IPv4.isValidFourPartDecimal(trimmed)) return undefined;
-  return ipaddr.IPv4.parse(trimmed);
+  return isFourPartDecimal(trimmed) ? ipaddr.IPv4.parse(trimmed) : undefined;
 }
 
 const addressText = (a: Address): string => (a.kind() === 'ipv6' ? (a as ipaddr.IPv6).toRFC5952String() : a.toString());
 
 /** Parses one IPv4 or IPv6 address into canonical text (RFC 5952 for IPv6). */
 export function parseIp(text: string): Parsed<{ address: string; version: IpVersion }> {
-  const a = toAddress(text);
-  if (!a) return { ok: false, reason: `not an IP address: "${text.trim()}"` };
+  const trimmed = text.trim();
+  if (isFourPartDecimal(trimmed)) return { ok: true, value: { address: trimmed, version: 4 } };
+  const a = trimmed.includes(':') ? toAddress(trimmed) : undefined;
+  if (!a) return { ok: false, reason: `not an IP address: "${trimmed}"` };
   return { ok: true, value: { address: addressText(a), version: a.kind() === 'ipv6' ? 6 : 4 } };
 }
 

@@ -9,10 +9,10 @@ import { chain } from 'stream-chain';
 import jsoncParser from 'stream-json/jsonc/parser.js';
 import { Assembler } from 'stream-json/assembler.js';
 import { parse as parseCsv } from 'csv-parse/sync';
-import { FormatRegistry } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
 import { ObservationSchema, TLP_LABELS, type Indicators, type Observation, type Severity, type Tlp } from '../observations/model.ts';
 import { parseCidr, parseDomain, parseIp, refang, urlHost } from '../indicators/index.ts';
+import { plainUtc } from './date-time.ts';
 import type { ParseContext, ParsedRow } from './format.ts';
 
 export interface NumberedLine {
@@ -113,6 +113,8 @@ const isoOrUndefined = (ms: number): string | undefined => (Number.isFinite(ms) 
  * `2015-09-02T09:21:53.093`, `… UTC` or an HTTP date; all without a zone are UTC.
  */
 export function utcTimestamp(text: string | null | undefined): string | undefined {
+  const plain = text ? plainUtc(text) : undefined;
+  if (plain) return plain;
   const trimmed = (text ?? '').trim().replace(/\s+UTC$/i, '');
   if (trimmed === '') return undefined;
   const local = /^(\d{4}-\d{2}-\d{2})(?:[ T](\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?))?$/.exec(trimmed);
@@ -186,8 +188,6 @@ export function malwareFamily(text: unknown): string | undefined {
   const family = text.trim().toLowerCase();
   return family === '' || family === 'unknown' || family === 'unknown malware' || family === 'none' ? undefined : family;
 }
-
-if (!FormatRegistry.Has('date-time')) FormatRegistry.Set('date-time', (v) => /^\d{4}-\d{2}-\d{2}T/.test(v) && !Number.isNaN(Date.parse(v)));
 
 /** The observation when it satisfies the model, else a row error naming the first offending field. */
 export function checked(context: ParseContext, line: number, observation: Observation): ParsedRow {

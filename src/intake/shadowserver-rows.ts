@@ -7,29 +7,19 @@ import { parseDomain } from '../indicators/index.ts';
 import type { Indicators, Kind, OtherParty, Severity } from '../observations/model.ts';
 import type { ParseContext, ParsedRow } from './format.ts';
 import { utcTimestamp } from './feed-input.ts';
-import {
-  canonicalIndicators,
-  cvesIn,
-  identifiesParty,
-  isKind,
-  isSeverity,
-  observationRow,
-  rowError,
-  type Cell,
-  type RawIndicators,
-} from './observation.ts';
+import { canonicalIndicator, cvesIn, identifiesParty, isKind, isSeverity, observationRow, rowError, type Checked } from './observation.ts';
 import { otherPartyRole, reportType } from './shadowserver-mappings.ts';
 import type { ReportRule } from './shadowserver-schema.ts';
 
 type Row = Record<string, string>;
 type Conversion = (value: string, row: Row) => string | undefined;
 
-const present = (value: string): string | undefined => (value.trim() === '' ? undefined : value.trim());
+const presentValue = (value: string): string | undefined => (value.trim() === '' ? undefined : value.trim());
 
 function hostAndUrl(value: string, row: Row): string | undefined {
   const host = row.cc_dns ?? row.http_host ?? '';
   const path = row.url ?? row.http_url ?? '';
-  if (!host || !path) return present(value);
+  if (!host || !path) return presentValue(value);
   // Some reports hold the whole request line (`GET /x HTTP/1.1`) where others hold the path.
   const cleaned = path.replace(/^[^/]*/, '').replace(/\s.*$/, '');
   const scheme = row.application === 'https' ? 'https' : 'http';
@@ -39,14 +29,14 @@ function hostAndUrl(value: string, row: Row): string | undefined {
 /** IntelMQ's conversions by the names the schema uses, with the same meaning; the rest keep the value. */
 const CONVERSIONS: Record<string, Conversion> = {
   validate_to_none: (v) => (v === '' || v === '0' || v === 'unknown' ? undefined : v),
-  convert_int: present,
+  convert_int: presentValue,
   invalidate_zero: (v) => (v.trim() === '' || /^0+$/.test(v.trim()) ? undefined : v.trim()),
   validate_ip: (v) => (v.trim() === '' || v.trim() === '0.0.0.0' || v.includes('/') ? undefined : v.trim()),
   validate_network: (v) => (v.includes('/') ? v.trim() : undefined),
   validate_fqdn: (v) => (v.trim() !== '' && parseDomain(v).ok ? v.trim() : undefined),
   convert_http_host_and_url: hostAndUrl,
   extract_cve_from_tag: (v) => cvesIn(v).join(',') || undefined,
-  category_or_detail: (v, row) => present(v) ?? present(row.detail ?? ''),
+  category_or_detail: (v, row) => presentValue(v) ?? presentValue(row.detail ?? ''),
   scan_exchange_taxonomy: (v) => (v === 'exchange;webshell' ? 'intrusions' : 'vulnerable'),
   scan_exchange_type: (v) => (v === 'exchange;webshell' ? 'system-compromise' : 'infected-system'),
   scan_exchange_identifier: (v) => (v === 'exchange;webshell' ? 'exchange-server-webshell' : 'vulnerable-exchange-server'),
@@ -54,49 +44,123 @@ const CONVERSIONS: Record<string, Conversion> = {
   koppel_blocklist_kind: (v) => (/scan|brute|attack|ddos|spam|abuse/i.test(v) ? 'attack-source' : undefined),
 };
 
-/** IntelMQ's fields of one row: field → value and the column it came from. */
-export function eventOf(rule: ReportRule, row: Row): Map<string, Cell> {
-  const event = new Map<string, Cell>();
-  for (const field of rule.fields) {
-    if (event.has(field.target)) continue;
-    const raw = row[field.column];
-    if (raw === undefined) continue;
-    const convert = field.convert ? CONVERSIONS[field.convert] : undefined;
-    const value = convert ? convert(raw, row) : present(raw);
-    if (value !== undefined && value !== '') event.set(field.target, { value, column: field.column });
-  }
-  for (const [target, value] of Object.entries(rule.constants)) event.set(target, { value, column: target });
-  for (const [target, value] of Object.entries(rule.defaults ?? {})) if (!event.has(target)) event.set(target, { value, column: target });
-  return event;
+/** The IntelMQ fields a row's observation is made of; a rule's other fields are never computed. */
+const FIELDS = [
+  'time.source',
+  'source.ip',
+  'source.network',
+  'source.port',
+  'source.asn',
+  'source.fqdn',
+  'source.url',
+  'source.email',
+  'protocol.transport',
+  'destination.ip',
+  'destination.network',
+  'destination.port',
+  'destination.asn',
+  'destination.fqdn',
+  'destination.url',
+  'koppel.kind',
+  'classification.taxonomy',
+  'classification.type',
+  'classification.identifier',
+  'severity',
+  'protocol.application',
+  'source.reverse_dns',
+  'malware.name',
+  'product.vulnerabilities',
+  'event_description.text',
+] as const;
+type Field = (typeof FIELDS)[number];
+const slot = (field: Field): number => FIELDS.indexOf(field);
+
+type IndicatorFields = ReadonlyArray<readonly [number, keyof Indicators]>;
+
+/** The subject's indicators by the slot of the field each comes from, in the order they are read. */
+const SUBJECT: IndicatorFields = [
+  [slot('source.ip'), 'ip'],
+  [slot('source.network'), 'network'],
+  [slot('source.port'), 'port'],
+  [slot('source.asn'), 'asn'],
+  [slot('source.fqdn'), 'domain'],
+  [slot('source.url'), 'url'],
+  [slot('source.email'), 'email'],
+  [slot('protocol.transport'), 'protocol'],
+];
+
+const OTHER: IndicatorFields = [
+  [slot('destination.ip'), 'ip'],
+  [slot('destination.network'), 'network'],
+  [slot('destination.port'), 'port'],
+  [slot('destination.asn'), 'asn'],
+  [slot('destination.fqdn'), 'domain'],
+  [slot('destination.url'), 'url'],
+];
+
+/**
+ * How a rule fills one field: with its constant, which overrides the row (as IntelMQ applies them);
+ * else with the first of its columns to give a value through its conversion; else with its default.
+ */
+interface FieldPlan {
+  slot: number;
+  constant?: string;
+  columns: Array<{ column: string; convert: Conversion }>;
+  fallback?: string;
 }
 
-const SUBJECT_FIELDS: Record<string, keyof Indicators> = {
-  'source.ip': 'ip',
-  'source.network': 'network',
-  'source.port': 'port',
-  'source.asn': 'asn',
-  'source.fqdn': 'domain',
-  'source.url': 'url',
-  'source.email': 'email',
-  'protocol.transport': 'protocol',
-};
+/** The rule's plan for each field it fills, limited to the columns the file has. */
+function plansOf(rule: ReportRule, header: readonly string[]): FieldPlan[] {
+  const inFile = new Set(header);
+  const plans: FieldPlan[] = [];
+  FIELDS.forEach((field, i) => {
+    const columns = rule.fields
+      .filter((f) => f.target === field && inFile.has(f.column))
+      .map((f) => ({ column: f.column, convert: f.convert && Object.hasOwn(CONVERSIONS, f.convert) ? CONVERSIONS[f.convert] : presentValue }));
+    const plan: FieldPlan = { slot: i, columns };
+    if (Object.hasOwn(rule.constants, field)) plan.constant = rule.constants[field];
+    if (rule.defaults && Object.hasOwn(rule.defaults, field)) plan.fallback = rule.defaults[field];
+    if (plan.constant !== undefined || columns.length > 0 || plan.fallback !== undefined) plans.push(plan);
+  });
+  return plans;
+}
 
-const OTHER_FIELDS: Record<string, keyof Indicators> = {
-  'destination.ip': 'ip',
-  'destination.network': 'network',
-  'destination.port': 'port',
-  'destination.asn': 'asn',
-  'destination.fqdn': 'domain',
-  'destination.url': 'url',
-};
-
-function indicators(event: Map<string, Cell>, fields: Record<string, keyof Indicators>): RawIndicators {
-  const raw: RawIndicators = {};
-  for (const [target, key] of Object.entries(fields)) {
-    const cell = event.get(target);
-    if (cell) raw[key] = cell;
+/**
+ * IntelMQ's fields of one row into `values` by slot (undefined when unset), each with the column it
+ * came from in `columns` (a constant or default is named by its field).
+ */
+function fillEvent(plans: readonly FieldPlan[], row: Row, values: Array<string | undefined>, columns: string[]): void {
+  values.fill(undefined);
+  for (const plan of plans) {
+    if (plan.constant !== undefined) {
+      values[plan.slot] = plan.constant;
+      columns[plan.slot] = FIELDS[plan.slot];
+      continue;
+    }
+    for (const { column, convert } of plan.columns) {
+      const value = convert(row[column], row);
+      if (value !== undefined && value !== '') {
+        values[plan.slot] = value;
+        columns[plan.slot] = column;
+        break;
+      }
+    }
+    if (values[plan.slot] === undefined && plan.fallback !== undefined) {
+      values[plan.slot] = plan.fallback;
+      columns[plan.slot] = FIELDS[plan.slot];
+    }
   }
-  return raw;
+}
+
+/** The canonical indicators of the event's fields, or the failure naming the column at fault. */
+function indicatorsOf(fields: IndicatorFields, values: ReadonlyArray<string | undefined>, columns: readonly string[]): Checked<Indicators> {
+  const out: Indicators = {};
+  for (const [at, key] of fields) {
+    const value = values[at];
+    const failure = value === undefined ? undefined : canonicalIndicator(out, key, value, columns[at]);
+    if (failure) return failure;
+  }
+  return { ok: true, value: out };
 }
 
 /**
@@ -143,47 +207,62 @@ const FALLBACK_SEVERITY: Record<Kind, Severity> = {
   information: 'info',
 };
 
-const value = (event: Map<string, Cell>, target: string): string | undefined => event.get(target)?.value;
+const TIME = slot('time.source');
+const KIND = slot('koppel.kind');
+const IDENTIFIER = slot('classification.identifier');
+const SEVERITY = slot('severity');
+const APPLICATION = slot('protocol.application');
 
-/** The observation of one row under a report rule, or the row error naming the column at fault. */
-export function shadowserverRow(context: ParseContext, line: number, rule: ReportRule, row: Row): ParsedRow {
-  const event = eventOf(rule, row);
-  const time = event.get('time.source');
-  if (!time) return rowError(context, line, 'timestamp', 'no timestamp');
-  const observedAt = utcTimestamp(time.value);
-  if (!observedAt) return rowError(context, line, time.column, `not a timestamp: "${time.value}"`);
+/**
+ * The reader of a file's rows under a report rule: the observation of each row, or the row error
+ * naming the column at fault. The rule is worked out for the file's header once.
+ */
+export function shadowserverRows(rule: ReportRule, header: readonly string[]): (context: ParseContext, line: number, row: Row) => ParsedRow {
+  const plans = plansOf(rule, header);
+  const addressColumn = rule.fields.find((f) => f.target === 'source.ip' || f.target === 'source.network')?.column ?? 'ip';
+  const otherRole = otherPartyRole(rule.report);
+  const typeOfReport = reportType(rule.report);
+  // One row is read at a time, wholly: its event can use the same slots as the last row's.
+  const values: Array<string | undefined> = new Array(FIELDS.length);
+  const columns: string[] = new Array(FIELDS.length).fill('');
+  const value = (field: Field): string | undefined => values[slot(field)];
 
-  const subject = canonicalIndicators(indicators(event, SUBJECT_FIELDS));
-  if (!subject.ok) return rowError(context, line, subject.field, subject.reason);
-  if (!identifiesParty(subject.value)) {
-    const column = rule.fields.find((f) => f.target === 'source.ip' || f.target === 'source.network')?.column ?? 'ip';
-    return rowError(context, line, column, 'no address, network, domain or URL of the subject');
-  }
-  const other = canonicalIndicators(indicators(event, OTHER_FIELDS));
-  if (!other.ok) return rowError(context, line, other.field, other.reason);
-  const others: OtherParty[] = Object.keys(other.value).length > 0 ? [{ role: otherPartyRole(rule.report), indicators: other.value }] : [];
+  return (context, line, row) => {
+    fillEvent(plans, row, values, columns);
+    const time = values[TIME];
+    if (time === undefined) return rowError(context, line, 'timestamp', 'no timestamp');
+    const observedAt = utcTimestamp(time);
+    if (!observedAt) return rowError(context, line, columns[TIME], `not a timestamp: "${time}"`);
 
-  const kindText = value(event, 'koppel.kind');
-  const kind =
-    (kindText && isKind(kindText) ? kindText : undefined) ??
-    kindOf(value(event, 'classification.taxonomy'), value(event, 'classification.type'), value(event, 'classification.identifier')) ??
-    'information';
-  const severity = value(event, 'severity')?.toLowerCase();
-  const application = value(event, 'protocol.application');
-  if (application && !subject.value.protocol) subject.value.protocol = application.toLowerCase();
+    const subject = indicatorsOf(SUBJECT, values, columns);
+    if (!subject.ok) return rowError(context, line, subject.field, subject.reason);
+    if (!identifiesParty(subject.value)) return rowError(context, line, addressColumn, 'no address, network, domain or URL of the subject');
+    const other = indicatorsOf(OTHER, values, columns);
+    if (!other.ok) return rowError(context, line, other.field, other.reason);
+    const others: OtherParty[] = Object.keys(other.value).length > 0 ? [{ role: otherRole, indicators: other.value }] : [];
 
-  return observationRow(context, line, {
-    observedAt,
-    kind,
-    type: value(event, 'classification.identifier') ?? reportType(rule.report),
-    severity: severity && isSeverity(severity) ? severity : undefined,
-    fallbackSeverity: FALLBACK_SEVERITY[kind],
-    subject: subject.value,
-    others,
-    hostname: value(event, 'source.reverse_dns'),
-    malware: value(event, 'malware.name')?.toLowerCase(),
-    cve: cvesIn(value(event, 'product.vulnerabilities')),
-    description: value(event, 'event_description.text'),
-    evidence: row,
-  });
+    const kindText = values[KIND];
+    const kind =
+      (kindText && isKind(kindText) ? kindText : undefined) ??
+      kindOf(value('classification.taxonomy'), value('classification.type'), values[IDENTIFIER]) ??
+      'information';
+    const severity = values[SEVERITY]?.toLowerCase();
+    const application = values[APPLICATION];
+    if (application && !subject.value.protocol) subject.value.protocol = application.toLowerCase();
+
+    return observationRow(context, line, {
+      observedAt,
+      kind,
+      type: values[IDENTIFIER] ?? typeOfReport,
+      severity: severity && isSeverity(severity) ? severity : undefined,
+      fallbackSeverity: FALLBACK_SEVERITY[kind],
+      subject: subject.value,
+      others,
+      hostname: value('source.reverse_dns'),
+      malware: value('malware.name')?.toLowerCase(),
+      cve: cvesIn(value('product.vulnerabilities')),
+      description: value('event_description.text'),
+      evidence: row,
+    });
+  };
 }

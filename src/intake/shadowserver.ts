@@ -9,7 +9,7 @@ import type { IntakeFormat, ParseContext, ParsedRow } from './format.ts';
 import { csvTable, headerColumns } from './csv.ts';
 import { rowError } from './observation.ts';
 import { builtinRule, isKnownReport, reportFromFileName } from './shadowserver-mappings.ts';
-import { shadowserverRow } from './shadowserver-rows.ts';
+import { shadowserverRows } from './shadowserver-rows.ts';
 import { loadShadowserverSchema, type ReportRule, type ShadowserverSchema } from './shadowserver-schema.ts';
 
 /** Columns nearly every Shadowserver report carries, besides `timestamp` first. */
@@ -45,7 +45,7 @@ export function ruleFor(report: string | undefined, columns: readonly string[], 
 /** Rows through a fixed schema (or none), for callers and tests that do not read the environment. */
 export async function* parseShadowserver(input: Readable, context: ParseContext, schema: ShadowserverSchema | undefined): AsyncIterable<ParsedRow> {
   const report = context.options.report?.trim().toLowerCase() || reportFromFileName(context.file);
-  let rule: ReportRule | undefined;
+  let read: ReturnType<typeof shadowserverRows> | undefined;
   for await (const batch of csvTable(input)) {
     for (const row of batch) {
       if ('header' in row) {
@@ -54,9 +54,9 @@ export async function* parseShadowserver(input: Readable, context: ParseContext,
           yield rowError(context, row.line, undefined, found.error);
           return;
         }
-        rule = found;
+        read = shadowserverRows(found, row.header);
       } else if ('error' in row) yield rowError(context, row.line, row.field, row.error);
-      else if (rule) yield shadowserverRow(context, row.line, rule, row.fields);
+      else if (read) yield read(context, row.line, row.fields);
     }
   }
 }
