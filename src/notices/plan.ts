@@ -69,6 +69,7 @@ interface Candidate {
   first_seen: Date;
   last_seen: Date;
   count: number;
+  status: 'new' | 'notified';
   last_notified_at: Date | null;
   asset: string | null;
   asset_added_at: Date | null;
@@ -89,7 +90,7 @@ const noNoticeUnderway = sql`NOT EXISTS (SELECT 1 FROM notice_findings nf JOIN n
 async function candidates(db: Db, org?: string): Promise<Candidate[]> {
   const result = await sql<Candidate>`
     SELECT f.id, f.organisation_id, o.ref AS org_ref, o.name AS org_name, o.language AS org_language, o.policy AS org_policy,
-      f.kind, f.type, f.indicator, f.severity, f.tlp, s.name AS source, s.reliability, f.first_seen, f.last_seen, f.count, f.last_notified_at,
+      f.kind, f.type, f.indicator, f.severity, f.tlp, s.name AS source, s.reliability, f.first_seen, f.last_seen, f.count, f.status, f.last_notified_at,
       v.value AS asset, v.added_at AS asset_added_at,
       (SELECT min(a.value) FROM finding_assets fa JOIN assets a ON a.id = fa.asset_id WHERE fa.finding_id = f.id) AS unverified_asset,
       d.action AS decided_action, d.due_at AS decided_due_at,
@@ -233,7 +234,10 @@ export async function planNotices(db: Db, options: PlanOptions): Promise<PlanRep
       note(c, { action: 'skip', reason: `waiting for ownership of ${c.unverified_asset ?? 'the matched asset'} to be verified: only verified assets produce notices` });
       continue;
     }
-    const decision = decide({ kind: c.kind, severity: c.severity, tlp: c.tlp, source: c.source }, policyFor(c.org_policy, system), now, c.last_notified_at ?? undefined);
+    // A finding still `new` although notified before was resolved and has come back: a threat of today,
+    // not one still being seen, so the repeat interval does not hold it back.
+    const repeatsFrom = c.status === 'new' ? undefined : (c.last_notified_at ?? undefined);
+    const decision = decide({ kind: c.kind, severity: c.severity, tlp: c.tlp, source: c.source }, policyFor(c.org_policy, system), now, repeatsFrom);
     if (decision.action === 'skip') {
       note(c, decision);
       continue;

@@ -30,6 +30,8 @@ export interface ImportReport {
   organisationsUpdated: number;
   contactsAdded: number;
   assetsAdded: number;
+  /** Organisations that got software they did not have: their vulnerabilities are to be evaluated again. */
+  softwareAddedTo: string[];
   warnings: string[];
 }
 
@@ -149,17 +151,21 @@ async function scan(
  */
 export async function importRegistry(db: Db, file: string, options: ImportOptions): Promise<ImportReport> {
   const counts = { organisationsCreated: 0, organisationsUpdated: 0, contactsAdded: 0, assetsAdded: 0 };
+  const softwareAdded = new Set<number>();
   return db.transaction().execute(async (tx) => {
     const ids = new Map<string, number>();
     const checked = await scan(file, options, async (rows) => {
       await writeOrganisations(tx, rows, ids, counts);
       counts.contactsAdded += await writeContacts(tx, rows, ids);
-      counts.assetsAdded += await writeAssets(tx, rows, ids, options.actor);
+      const assets = await writeAssets(tx, rows, ids, options.actor);
+      counts.assetsAdded += assets.added;
+      for (const id of assets.softwareAddedTo) softwareAdded.add(id);
     });
     if (checked.rejected > 0 && !options.skipInvalid) {
       throw new KoppelError('invalid', `${file}: ${checked.rejected} of ${checked.rows} rows are invalid; nothing was imported (use --skip-invalid to import the valid rows)`, checked.problems);
     }
-    return { ...checked, ...counts };
+    const softwareAddedTo = [...ids].filter(([, id]) => softwareAdded.has(id)).map(([ref]) => ref);
+    return { ...checked, ...counts, softwareAddedTo };
   });
 }
 
@@ -209,21 +215,26 @@ async function writeContacts(db: Db, rows: CheckedRow[], ids: Map<string, number
   return Number(result.numAffectedRows ?? 0);
 }
 
-async function writeAssets(db: Db, rows: CheckedRow[], ids: Map<string, number>, actor: Actor): Promise<number> {
+/** Adds the rows' assets that are new; returns how many, and the organisations among them that got software. */
+async function writeAssets(db: Db, rows: CheckedRow[], ids: Map<string, number>, actor: Actor): Promise<{ added: number; softwareAddedTo: number[] }> {
   const assets = rows.filter((r) => r.asset).map((r) => ({ id: ids.get(r.organisation.ref)!, ...r.asset! }));
-  if (assets.length === 0) return 0;
+  if (assets.length === 0) return { added: 0, softwareAddedTo: [] };
   // An import is an analyst's act: what it does not mark otherwise counts as verified by that analyst.
   const verification = assets.map((a) => a.verification ?? (actor.role === 'analyst' ? 'analyst' : 'unverified'));
   const verifiedBy = assets.map((a, i) => (verification[i] === 'unverified' ? null : (a.verifiedBy ?? actor.name)));
-  const result = await sql`
-    INSERT INTO assets (organisation_id, kind, value, network, asn, added_via, added_by, verification, verified_by, verified_at)
-    SELECT u.org, u.kind, u.value, u.network, u.asn, ${actor.via}, ${actor.name}, u.verification, u.verified_by,
-      CASE WHEN u.verification = 'unverified' THEN NULL ELSE now() END
-    FROM unnest(${assets.map((a) => a.id)}::bigint[], ${assets.map((a) => a.kind)}::text[], ${assets.map((a) => a.value)}::text[],
-      ${assets.map((a) => a.network ?? null)}::cidr[], ${assets.map((a) => a.asn ?? null)}::bigint[], ${verification}::text[], ${verifiedBy}::text[])
-      AS u(org, kind, value, network, asn, verification, verified_by)
-    ON CONFLICT (organisation_id, kind, value) DO NOTHING`.execute(db);
-  return Number(result.numAffectedRows ?? 0);
+  const result = await sql<{ added: number; software: number[] | null }>`
+    WITH added AS (
+      INSERT INTO assets (organisation_id, kind, value, network, asn, added_via, added_by, verification, verified_by, verified_at)
+      SELECT u.org, u.kind, u.value, u.network, u.asn, ${actor.via}, ${actor.name}, u.verification, u.verified_by,
+        CASE WHEN u.verification = 'unverified' THEN NULL ELSE now() END
+      FROM unnest(${assets.map((a) => a.id)}::bigint[], ${assets.map((a) => a.kind)}::text[], ${assets.map((a) => a.value)}::text[],
+        ${assets.map((a) => a.network ?? null)}::cidr[], ${assets.map((a) => a.asn ?? null)}::bigint[], ${verification}::text[], ${verifiedBy}::text[])
+        AS u(org, kind, value, network, asn, verification, verified_by)
+      ON CONFLICT (organisation_id, kind, value) DO NOTHING
+      RETURNING organisation_id, kind
+    )
+    SELECT count(*)::int AS added, array_agg(DISTINCT organisation_id::int) FILTER (WHERE kind = 'software') AS software FROM added`.execute(db);
+  return { added: result.rows[0].added, softwareAddedTo: result.rows[0].software ?? [] };
 }
 
 const PAGE = 2000;

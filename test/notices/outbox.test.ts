@@ -143,6 +143,19 @@ onEachStore('notices', (kind) => {
     assert.match(report.decisions.map((d) => d.reason).join('\n'), /repeat interval not elapsed: .* every 7 days, not before/);
   });
 
+  test('a resolved finding that is seen again is a new threat: notified at once, whatever its repeat interval', async () => {
+    await db().updateTable('findings').set({ status: 'resolved', status_reason: 'fixed, said the organisation', status_changed_at: new Date(Date.now() - 1000) }).where('indicator', '=', '192.0.2.10').execute();
+    await ingest([observation({ subject: { ip: '192.0.2.10' }, severity: 'high', observedAt: new Date().toISOString() })]);
+    const report = await plan();
+    assert.deepEqual(
+      report.notices.map((n) => n.contact).sort(),
+      ['helpdesk@leverancier.example', 'it@bakkerij.example'],
+    );
+    const sent = smtp.received.length;
+    assert.equal((await deliver()).sent, 2);
+    assert.equal(smtp.received.length, sent + 2);
+  });
+
   test('digests wait for their hour, or go now with flushDigests', async () => {
     const waiting = await plan();
     assert.equal(waiting.notices.length, 0);

@@ -160,3 +160,28 @@ test('API: software registered after an advisory is matched at once, before one 
     ['pkg:pypi/jinja2@3.0.0', 'new'],
   ]);
 });
+
+test('command line: a registry import that brings software matches it against the stored advisories, for those organisations only', async () => {
+  const record = await tempFile('CVE-2026-37002.json', cveRecord('CVE-2026-37002', [{ vendor: 'Acme', product: 'Gate Keeper', cpes: ['cpe:2.3:a:acme:gate_keeper:*:*:*:*:*:*:*:*'], lessThan: '3.0.0' }]));
+  assert.equal((await koppel('ingest', '--format', 'cve5', record)).code, 0);
+  const registry = await tempFile(
+    'registry.csv',
+    [
+      'org_ref,org_name,contact_email,asset',
+      'IMP-1,Smederij,it@smederij.example,cpe:2.3:a:acme:gate_keeper:2.4.1:*:*:*:*:*:*:*',
+      'IMP-1,Smederij,,smederij.example',
+      'IMP-2,Bakkerij Noord,it@noord.example,noord.example',
+      'IMP-3,Haven BV,it@haven.example,cpe:2.3:a:acme:gate_keeper:3.1.0:*:*:*:*:*:*:*',
+    ].join('\n'),
+  );
+  const imported = await koppel('registry', 'import', registry);
+  assert.equal(imported.code, 0, imported.err);
+  assert.match(imported.out, /vulnerability findings: 1 new, 0 resolved/);
+  const findings = JSON.parse((await koppel('findings', '--json')).out) as Array<Record<string, string>>;
+  assert.deepEqual(
+    findings.filter((f) => f.org.startsWith('IMP-')).map((f) => [f.org, f.indicator, f.type, f.fixedIn]),
+    [['IMP-1', 'cpe:2.3:a:acme:gate_keeper:2.4.1:*:*:*:*:*:*:*', 'CVE-2026-37002', '3.0.0']],
+  );
+  const again = await koppel('registry', 'import', registry);
+  assert.doesNotMatch(again.out, /vulnerability findings/, 're-importing the same file changes nothing');
+});

@@ -18,7 +18,6 @@ import {
   checkOrganisation,
   exportRegistry,
   getOrganisation,
-  importRegistry,
   listAssets,
   listOrganisations,
   removeAsset,
@@ -26,6 +25,7 @@ import {
   type Actor,
 } from '../../registry/index.ts';
 import type { Context } from '../../context.ts';
+import { importAndMatchRegistry } from '../../pipeline/registry-import.ts';
 import { organisationAssetsChanged } from '../../pipeline/advisories.ts';
 import { requireAnalyst, requireOrganisation } from '../auth.ts';
 import { literals, nullable } from '../../typebox.ts';
@@ -184,6 +184,11 @@ export function registryRoutes(context: Context): FastifyPluginAsyncTypebox {
             organisationsUpdated: Type.Integer(),
             contactsAdded: Type.Integer(),
             assetsAdded: Type.Integer(),
+            softwareAddedTo: Type.Array(Type.String(), { description: 'refs of the organisations that got new software, matched again against the stored advisories' }),
+            vulnerabilities: Type.Object(
+              { findingsNew: Type.Integer(), findingsUpdated: Type.Integer(), findingsResolved: Type.Integer(), findingsSuppressed: Type.Integer() },
+              { description: 'what matching the new software against the stored advisories changed' },
+            ),
             problems: Type.Array(Type.Object({ file: Type.Optional(Type.String()), line: Type.Optional(Type.Integer()), field: Type.Optional(Type.String()), value: Type.Optional(Type.String()), reason: Type.String() })),
             warnings: Type.Array(Type.String()),
           }),
@@ -197,9 +202,7 @@ export function registryRoutes(context: Context): FastifyPluginAsyncTypebox {
       const file = path.join(dir, json ? 'upload.json' : 'upload.csv');
       try {
         await pipeline(request.body as NodeJS.ReadableStream, createWriteStream(file));
-        const report = await importRegistry(db, file, { skipInvalid: request.query.skipInvalid, actor: actorOf(request.principal!) });
-        await context.bus.publish('registry.assets', { added: [], removed: [], reload: true });
-        return report;
+        return await importAndMatchRegistry(db, context.bus, file, { skipInvalid: request.query.skipInvalid, actor: actorOf(request.principal!) });
       } finally {
         await rm(dir, { recursive: true, force: true });
       }

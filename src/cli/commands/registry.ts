@@ -13,13 +13,13 @@ import {
   checkOrganisation,
   exportRegistry,
   getOrganisation,
-  importRegistry,
   listAssets,
   listOrganisations,
   removeAsset,
   removeOrganisation,
   type AssetKind,
 } from '../../registry/index.ts';
+import { importAndMatchRegistry } from '../../pipeline/registry-import.ts';
 import { organisationAssetsChanged, type VulnerabilityCounts } from '../../pipeline/advisories.ts';
 import { printJson, printProblems, printTable, progressBar } from '../output.ts';
 import type { Runtime } from '../runtime.ts';
@@ -137,7 +137,7 @@ export function registryCommand(rt: Runtime): Command {
       let phase: string | undefined;
       let bar: ReturnType<typeof progressBar> | undefined;
       try {
-        const report = await importRegistry(store.db, path.resolve(rt.cwd, file), {
+        const report = await importAndMatchRegistry(store.db, bus, path.resolve(rt.cwd, file), {
           skipInvalid: o.skipInvalid,
           actor: { ...rt.actor, via: 'import' },
           progress: (p, done, total) => {
@@ -150,7 +150,6 @@ export function registryCommand(rt: Runtime): Command {
           },
         });
         bar?.stop();
-        await bus.publish('registry.assets', { added: [], removed: [], reload: true });
         if (report.rejected) {
           rt.io.err(`${report.rejected} invalid row(s) skipped:\n`);
           printProblems(rt.io, report.problems);
@@ -160,6 +159,7 @@ export function registryCommand(rt: Runtime): Command {
           `${report.rows} rows: ${report.organisationsCreated} organisations created, ${report.organisationsUpdated} updated, ` +
             `${report.contactsAdded} contacts and ${report.assetsAdded} assets added, ${report.rejected} rejected\n`,
         );
+        printVulnerabilityCounts(rt, report.vulnerabilities);
       } finally {
         bar?.stop();
       }
