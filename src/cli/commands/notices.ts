@@ -107,19 +107,20 @@ export function reviewCommand(rt: Runtime): Command {
   return review;
 }
 
-const keyValue = (text: string, previous: Record<string, string>) => {
+const keyValue = (text: string, previous: Record<string, string> = {}) => {
   const eq = text.indexOf('=');
   if (eq < 1) throw new KoppelError('invalid', `expected KEY=VALUE, not "${text}"`);
   return { ...previous, [text.slice(0, eq).trim()]: text.slice(eq + 1).trim() };
 };
-const collect = (text: string, previous: string[]) => [...previous, text];
+const collect = (text: string, previous: string[] = []) => [...previous, text];
 
+/** Repeatable options are absent when not given (a default would show in the help as `{}`). */
 interface PolicyFlags {
-  send: Record<string, string>;
+  send?: Record<string, string>;
   digestAt?: string;
-  repeat: Record<string, string>;
-  optOut: string[];
-  optIn: string[];
+  repeat?: Record<string, string>;
+  optOut?: string[];
+  optIn?: string[];
   review?: string;
   reset?: boolean;
   json?: boolean;
@@ -128,17 +129,18 @@ interface PolicyFlags {
 /** The same options for the system-wide policy and an organisation's own. */
 function policyOptions(command: Command): Command {
   return command
-    .option('--send <severity=when>', 'when a severity is sent: immediate, digest or never (repeatable)', keyValue, {})
+    .option('--send <severity=when>', 'when a severity is sent: immediate, digest or never (repeatable)', keyValue)
     .option('--digest-at <HH:MM>', 'time of the daily digest (Europe/Amsterdam)')
-    .option('--repeat <kind=days>', 'repeat interval for findings still seen (repeatable)', keyValue, {})
-    .option('--opt-out <kind>', 'receive no notices of this kind (repeatable)', collect, [])
-    .option('--opt-in <kind>', 'undo an opt-out (repeatable)', collect, [])
+    .option('--repeat <kind=days>', 'repeat interval for findings still seen (repeatable)', keyValue)
+    .option('--opt-out <kind>', 'receive no notices of this kind (repeatable)', collect)
+    .option('--opt-in <kind>', 'undo an opt-out (repeatable)', collect)
     .addOption(new Option('--review <mode>', 'off, all, source:NAME[,NAME…] or severity:SEVERITY[,…]'))
     .option('--reset', 'forget these settings first')
     .option('--json', 'print JSON');
 }
 
-function applyFlags(current: PolicyOverrides, f: PolicyFlags): PolicyOverrides {
+function applyFlags(current: PolicyOverrides, given: PolicyFlags): PolicyOverrides {
+  const f = { ...given, send: given.send ?? {}, repeat: given.repeat ?? {}, optOut: given.optOut ?? [], optIn: given.optIn ?? [] };
   const next: PolicyOverrides = f.reset ? {} : { ...current };
   const problems: string[] = [];
   const delivery: Partial<Record<Severity, Delivery>> = { ...next.delivery };
@@ -181,7 +183,7 @@ function parseReview(text: string): ReviewMode | string {
   return `--review: "${text}" is not off, all, source:NAME[,…] or severity:SEVERITY[,…]`;
 }
 
-const changed = (f: PolicyFlags) => f.reset || f.digestAt !== undefined || f.review !== undefined || Object.keys(f.send).length > 0 || Object.keys(f.repeat).length > 0 || f.optOut.length > 0 || f.optIn.length > 0;
+const changed = (f: PolicyFlags) => Boolean(f.reset || f.digestAt !== undefined || f.review !== undefined || f.send || f.repeat || f.optOut || f.optIn);
 
 export function systemPolicyCommand(rt: Runtime): Command {
   return policyOptions(new Command('policy').description('the system-wide notice policy (review mode, thresholds, digest, repeat intervals)')).action(async (f: PolicyFlags) => {
