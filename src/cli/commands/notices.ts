@@ -80,6 +80,7 @@ export function reviewCommand(rt: Runtime): Command {
   const review = new Command('review').description('notices waiting for an analyst (review mode)');
   review
     .command('list')
+    .description('the notices held for review')
     .option('--json', 'print JSON')
     .action(async (o: { json?: boolean }) => {
       const { store } = await rt.context();
