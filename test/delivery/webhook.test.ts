@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { createHmac } from 'node:crypto';
+import crypto, { createHmac } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import http from 'node:http';
@@ -136,6 +136,20 @@ describe('webhook channel, sending to a local receiver (private destinations all
       subject: notice('').subject,
       text: notice('').text,
     });
+  });
+
+  it('is verified by the receiver code the README gives', async () => {
+    const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+    const recipe = /In Node\.js:\n\n```js\n([\s\S]*?)```/.exec(readme)?.[1];
+    assert.ok(recipe, 'the README has the verification code');
+    const verify = new Function('crypto', 'header', 'rawBody', 'secret', `${recipe}; return Boolean(genuine);`) as (c: typeof crypto, h: string, b: string, s: string) => boolean;
+    await channel().send(notice(url('/hook')));
+    const hit = receiver.hits.at(-1)!;
+    const header = String(hit.headers['koppel-signature']);
+    assert.equal(verify(crypto, header, hit.body, SECRET), true);
+    assert.equal(verify(crypto, header, hit.body.replace('AMBER', 'CLEAR'), SECRET), false, 'a changed body');
+    assert.equal(verify(crypto, header, hit.body, 'another-secret'), false, 'another secret');
+    assert.equal(verify(crypto, header.replace(/t=\d+/, 't=1000000000'), hit.body, SECRET), false, 'an old timestamp');
   });
 
   it('classifies 410 and 400 as permanent; 503, 429 and 408 as transient', async () => {
