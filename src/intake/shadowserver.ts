@@ -61,10 +61,13 @@ export async function* parseShadowserver(input: Readable, context: ParseContext,
   }
 }
 
-/** The schema is read when the rows are, so that a bad schema path fails the parse like any unreadable input. */
-async function* parse(input: Readable, context: ParseContext): AsyncIterable<ParsedRow> {
-  yield* parseShadowserver(input, context, loadShadowserverSchema());
-}
+/**
+ * The schema is read when the rows are, so that a bad schema path fails the parse like any unreadable
+ * input; the rows then come straight from parseShadowserver, without a generator relaying each.
+ */
+const parse = (input: Readable, context: ParseContext): AsyncIterable<ParsedRow> => ({
+  [Symbol.asyncIterator]: () => parseShadowserver(input, context, loadShadowserverSchema())[Symbol.asyncIterator](),
+});
 
 export const shadowserver: IntakeFormat = {
   name: 'shadowserver',

@@ -20,6 +20,16 @@ function lookupHost(index: AssetIndex, host: string): AssetMatch[] {
   return parseIp(host).ok ? index.lookupIp(host) : index.lookupDomain(host);
 }
 
+/** Adds the matches of assets not reached before (`seen` holds those); the set, made once there is something to hold. */
+function take(out: ObservationMatch[], seen: Set<number> | undefined, matches: AssetMatch[], indicator: string, indicatorKind: IndicatorKind): Set<number> | undefined {
+  for (const m of matches) {
+    if (seen?.has(m.assetId)) continue;
+    (seen ??= new Set()).add(m.assetId);
+    out.push({ ...m, indicator, indicatorKind });
+  }
+  return seen;
+}
+
 /**
  * Every asset the observation's subject concerns, each asset once: when several indicators reach
  * the same asset (an address and a URL on that address), the most specific names it, in the order
@@ -28,21 +38,14 @@ function lookupHost(index: AssetIndex, host: string): AssetMatch[] {
 export function matchObservation(index: AssetIndex, observation: Pick<Observation, 'subject'>): ObservationMatch[] {
   const { ip, network, url, domain, email, asn } = observation.subject;
   const out: ObservationMatch[] = [];
-  const seen = new Set<number>();
-  const take = (matches: AssetMatch[], indicator: string, indicatorKind: IndicatorKind) => {
-    for (const m of matches) {
-      if (seen.has(m.assetId)) continue;
-      seen.add(m.assetId);
-      out.push({ ...m, indicator, indicatorKind });
-    }
-  };
-  if (ip) take(index.lookupIp(ip), ip, 'ip');
-  if (network) take(index.lookupNetwork(network), network, 'network');
+  let seen: Set<number> | undefined;
+  if (ip) seen = take(out, seen, index.lookupIp(ip), ip, 'ip');
+  if (network) seen = take(out, seen, index.lookupNetwork(network), network, 'network');
   const host = url ? urlHost(url) : undefined;
-  if (url && host) take(lookupHost(index, host), url, 'url');
-  if (domain) take(index.lookupDomain(domain), domain, 'domain');
+  if (url && host) seen = take(out, seen, lookupHost(index, host), url, 'url');
+  if (domain) seen = take(out, seen, index.lookupDomain(domain), domain, 'domain');
   const mailDomain = email ? emailDomain(email) : undefined;
-  if (email && mailDomain) take(index.lookupDomain(mailDomain), email, 'email');
-  if (asn !== undefined) take(index.lookupAsn(asn), `AS${asn}`, 'asn');
+  if (email && mailDomain) seen = take(out, seen, index.lookupDomain(mailDomain), email, 'email');
+  if (asn !== undefined) take(out, seen, index.lookupAsn(asn), `AS${asn}`, 'asn');
   return out;
 }

@@ -23,23 +23,40 @@ export function observationKey(o: Observation): string {
  * sides than an array literal, whose every element the driver escapes and the server unescapes.
  * The separator (ASCII record separator) never occurs in JSON.stringify output (control characters
  * are escaped), canonical addresses and networks, ISO times, domains or the enumerated fields; a
- * free-text field goes as an ordinary array parameter instead. An empty value stands for NULL.
+ * free-text field goes as an ordinary array parameter instead. An empty value (join writes null and
+ * undefined as nothing) stands for NULL.
  */
 export function sqlArray(values: Array<string | number | null | undefined>, type: 'bigint' | 'int' | 'text' | 'timestamptz' | 'uuid' | 'cidr' | 'json') {
-  return sql`string_to_array(${values.map((v) => v ?? '').join('\x1e')}, chr(30), '')::${sql.raw(type)}[]`;
+  return sql`string_to_array(${values.join('\x1e')}, chr(30), '')::${sql.raw(type)}[]`;
+}
+
+/** An observation as the store takes it: its identity, the columns searched, and the record. */
+export interface StoredRow {
+  key: string;
+  observedAt: string;
+  network: string | undefined;
+  /** The subject's host, labels reversed. */
+  host: string | undefined;
+  asn: number | undefined;
+  record: string;
+}
+
+/** What insertObservations writes of an observation, made once, as the observation is read. */
+export function storedRow(o: Observation): StoredRow {
+  const host = subjectHost(o);
+  return { key: observationKey(o), observedAt: o.observedAt, network: subjectNetwork(o), host: host && reverseLabels(host), asn: o.subject.asn, record: JSON.stringify(o) };
 }
 
 /**
  * Stores the observations that are new; returns, per input, its id when it was new and undefined
  * when the store already had it (or it came earlier in the same list).
  */
-export async function insertObservations(db: Db, batchId: number, sourceId: number, observations: Observation[]): Promise<Array<number | undefined>> {
-  if (observations.length === 0) return [];
-  const keys = observations.map(observationKey);
+export async function insertObservations(db: Db, batchId: number, sourceId: number, rows: StoredRow[]): Promise<Array<number | undefined>> {
+  if (rows.length === 0) return [];
   // The first of each key, in key order: concurrent inserts then wait on each other's keys in one
   // order and never deadlock.
-  const firstOfKey = new Map<string, Observation>();
-  keys.forEach((key, i) => firstOfKey.has(key) || firstOfKey.set(key, observations[i]));
+  const firstOfKey = new Map<string, StoredRow>();
+  for (const row of rows) if (!firstOfKey.has(row.key)) firstOfKey.set(row.key, row);
   const freshKeys = [...firstOfKey.keys()].sort();
   const fresh = freshKeys.map((key) => firstOfKey.get(key)!);
   // The new ones come back as one text (`key id,key id…`): cheaper to read than a row each.
@@ -48,9 +65,9 @@ export async function insertObservations(db: Db, batchId: number, sourceId: numb
       INSERT INTO observations (dedupe_key, batch_id, source_id, observed_at, subject_net, subject_host_rev, subject_asn, record)
       SELECT u.key, ${batchId}::bigint, ${sourceId}::bigint, u.observed_at, u.net, u.host, u.asn, u.record
       FROM unnest(
-        ${sqlArray(freshKeys, 'uuid')}, ${sqlArray(fresh.map((o) => o.observedAt), 'timestamptz')}, ${sqlArray(fresh.map(subjectNetwork), 'cidr')},
-        ${sqlArray(fresh.map((o) => { const host = subjectHost(o); return host && reverseLabels(host); }), 'text')},
-        ${sqlArray(fresh.map((o) => o.subject.asn), 'bigint')}, ${sqlArray(fresh.map((o) => JSON.stringify(o)), 'json')}
+        ${sqlArray(freshKeys, 'uuid')}, ${sqlArray(fresh.map((r) => r.observedAt), 'timestamptz')}, ${sqlArray(fresh.map((r) => r.network), 'cidr')},
+        ${sqlArray(fresh.map((r) => r.host), 'text')},
+        ${sqlArray(fresh.map((r) => r.asn), 'bigint')}, ${sqlArray(fresh.map((r) => r.record), 'json')}
       ) AS u(key, observed_at, net, host, asn, record)
       ON CONFLICT (observed_at, dedupe_key) DO NOTHING
       RETURNING id, dedupe_key
@@ -59,9 +76,9 @@ export async function insertObservations(db: Db, batchId: number, sourceId: numb
   const ids = new Map<string, number>();
   for (const pair of result.rows[0].inserted?.split(',') ?? []) ids.set(pair.slice(0, 36), Number(pair.slice(37)));
   // The same row twice in one file: only its first occurrence counts as new.
-  return keys.map((k) => {
-    const id = ids.get(k);
-    ids.delete(k);
+  return rows.map(({ key }) => {
+    const id = ids.get(key);
+    ids.delete(key);
     return id;
   });
 }

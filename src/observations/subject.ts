@@ -17,15 +17,17 @@ export function subjectNetwork(o: Observation): string | undefined {
   return hostIp?.ok ? `${hostIp.value.address}/${hostIp.value.version === 4 ? 32 : 128}` : undefined;
 }
 
+/** A host as a canonical domain name; nothing for an address literal or what is no name. */
+const hostName = (candidate: string | undefined): string | undefined => {
+  if (!candidate || parseIp(candidate).ok) return undefined;
+  const domain = parseDomain(candidate);
+  return domain.ok ? domain.value : undefined;
+};
+
 /** The subject's domain, else its URL's host, else its e-mail domain: lower-case ASCII. */
 export function subjectHost(o: Observation): string | undefined {
-  const candidates = [o.subject.domain, o.subject.url ? urlHost(o.subject.url) : undefined, o.subject.email ? emailDomain(o.subject.email) : undefined];
-  for (const candidate of candidates) {
-    if (!candidate || parseIp(candidate).ok) continue;
-    const domain = parseDomain(candidate);
-    if (domain.ok) return domain.value;
-  }
-  return undefined;
+  const { domain, url, email } = o.subject;
+  return hostName(domain) ?? (url ? hostName(urlHost(url)) : undefined) ?? (email ? hostName(emailDomain(email)) : undefined);
 }
 
 /** `www.example.nl` → `nl.example.www`, so that a domain and all its subdomains share a prefix. */

@@ -14,9 +14,9 @@ import { finishBatch, recordRowErrors, ROW_ERRORS_KEPT, startBatch, type BatchCo
 import { detectFormat, formatByName, type RowError } from '../intake/index.ts';
 import { sourceForIngest } from '../intake/sources.ts';
 import type { AssetIndex } from '../matching/index.ts';
-import { insertObservations, type Observation } from '../observations/index.ts';
+import { insertObservations, storedRow, type StoredRow } from '../observations/index.ts';
 import type { Database } from '../store/index.ts';
-import { matchesOf } from './matcher.ts';
+import { matchesOf, type PendingMatch } from './matcher.ts';
 
 export interface IngestRequest {
   file: string;
@@ -37,6 +37,12 @@ export interface IngestReport extends BatchCounts {
   source: string;
   /** The first row errors (all are counted in `rejected` and kept with the batch up to a limit). */
   errors: RowError[];
+}
+
+/** A row read and matched, waiting to be written; its matches get the id the row is stored with. */
+interface Pending {
+  row: StoredRow;
+  matches: PendingMatch[];
 }
 
 const CHUNK = 5000;
@@ -71,19 +77,19 @@ export async function ingestFile(db: Kysely<Database>, index: AssetIndex, reques
   const counts: BatchCounts = { rows: 0, observations: 0, duplicates: 0, rejected: 0, findingsNew: 0, findingsSeenAgain: 0 };
   const errors: RowError[] = [];
   let pendingErrors: RowError[] = [];
-  let chunk: Observation[] = [];
+  let chunk: Pending[] = [];
 
-  const write = (observations: Observation[], rowErrors: RowError[]) =>
+  const write = (pending: Pending[], rowErrors: RowError[]) =>
     db.transaction().execute(async (tx) => {
       await recordRowErrors(tx, batch, rowErrors);
-      const ids = await insertObservations(tx, batch, source.id, observations);
+      const ids = await insertObservations(tx, batch, source.id, pending.map((p) => p.row));
       const matches: Match[] = [];
-      observations.forEach((o, i) => {
-        const id = ids[i];
-        if (id === undefined) counts.duplicates++;
+      pending.forEach((p, i) => {
+        const observationId = ids[i];
+        if (observationId === undefined) counts.duplicates++;
         else {
           counts.observations++;
-          matches.push(...matchesOf(index, { ...o, id, sourceId: source.id }));
+          for (const match of p.matches) matches.push({ ...match, observationId });
         }
       });
       const findings = await recordMatches(tx, matches);
@@ -95,12 +101,12 @@ export async function ingestFile(db: Kysely<Database>, index: AssetIndex, reques
   // rows in one fixed order (see insertObservations and recordMatches), so they never deadlock.
   const writes: Promise<void>[] = [];
   const flush = async () => {
-    const observations = chunk;
+    const pending = chunk;
     const rowErrors = pendingErrors;
     chunk = [];
     pendingErrors = [];
     if (writes.length >= WRITES_IN_FLIGHT) await writes.shift();
-    const writing = write(observations, rowErrors);
+    const writing = write(pending, rowErrors);
     // Keep an unobserved failure from crashing the process; it is awaited (and thrown) below.
     writing.catch(() => undefined);
     writes.push(writing);
@@ -125,7 +131,7 @@ export async function ingestFile(db: Kysely<Database>, index: AssetIndex, reques
         if (errors.length < 100) errors.push(row.error);
         if (counts.rejected <= ROW_ERRORS_KEPT) pendingErrors.push(row.error);
       } else {
-        chunk.push(row.observation);
+        chunk.push({ row: storedRow(row.observation), matches: matchesOf(index, row.observation, source.id) });
         if (chunk.length >= CHUNK) await flush();
       }
     }

@@ -8,7 +8,7 @@ import type { Bus } from '../bus/index.ts';
 import { wholeNumber, type Environment } from '../config.ts';
 import { recordMatches, type Match } from '../findings/index.ts';
 import { AssetIndex, matchObservation, type IndexedAsset } from '../matching/index.ts';
-import { listObservations, type Observation, type Scope, type StoredObservation } from '../observations/index.ts';
+import { listObservations, type Observation, type Scope } from '../observations/index.ts';
 import type { AssetChanges } from '../registry/index.ts';
 import type { Database } from '../store/index.ts';
 
@@ -37,14 +37,16 @@ export function threatIndicator(observation: Observation): string {
   return s.url ?? s.ip ?? s.network ?? s.domain ?? s.email ?? (s.asn !== undefined ? `AS${s.asn}` : '');
 }
 
-/** The observation's matches as the raw material of findings. */
-export function matchesOf(index: AssetIndex, observation: StoredObservation): Match[] {
+/** A match whose observation is not stored yet. */
+export type PendingMatch = Omit<Match, 'observationId'>;
+
+/** The observation's matches as the raw material of findings, but for the id it is stored with. */
+export function matchesOf(index: AssetIndex, observation: Observation, sourceId: number): PendingMatch[] {
   const indicator = threatIndicator(observation);
   return matchObservation(index, observation).map((m) => ({
     organisationId: m.organisationId,
     assetId: m.assetId,
-    observationId: observation.id,
-    sourceId: observation.sourceId,
+    sourceId,
     kind: observation.kind,
     type: observation.type,
     indicator,
@@ -105,7 +107,7 @@ export async function retroMatch(db: Db, changes: AssetChanges, retroDays: numbe
     for (const observation of await listObservations(db, { scope, since })) {
       if (seen.has(observation.id)) continue;
       seen.add(observation.id);
-      matches.push(...matchesOf(index, observation));
+      for (const match of matchesOf(index, observation, observation.sourceId)) matches.push({ ...match, observationId: observation.id });
     }
   }
   return recordMatches(db, matches);
