@@ -318,7 +318,8 @@ const CONFIDENCE_ORDER: Record<Confidence, number> = { confirmed: 0, likely: 1, 
 export const strongerMatch = (a: Confidence, b: Confidence): boolean => CONFIDENCE_ORDER[a] < CONFIDENCE_ORDER[b];
 
 export class SoftwareIndex {
-  private readonly byKey = new Map<string, SoftwareEntry[]>();
+  /** Sets, not arrays: taking one entry out of a key that thousands share (a learnt phrase moves them all) must not scan it. */
+  private readonly byKey = new Map<string, Set<SoftwareEntry>>();
   private readonly byId = new Map<number, SoftwareEntry>();
   /** Map lookups made by `candidates`, so that a test or benchmark can tell a lookup from a scan. */
   lookups = 0;
@@ -340,9 +341,9 @@ export class SoftwareIndex {
     const entry = identify(asset, this.names);
     this.byId.set(asset.id, entry);
     for (const key of entry.keys) {
-      const list = this.byKey.get(key);
-      if (list) list.push(entry);
-      else this.byKey.set(key, [entry]);
+      const set = this.byKey.get(key);
+      if (set) set.add(entry);
+      else this.byKey.set(key, new Set([entry]));
     }
   }
 
@@ -351,9 +352,9 @@ export class SoftwareIndex {
     if (!entry) return;
     this.byId.delete(id);
     for (const key of entry.keys) {
-      const rest = (this.byKey.get(key) ?? []).filter((e) => e.id !== id);
-      if (rest.length) this.byKey.set(key, rest);
-      else this.byKey.delete(key);
+      const set = this.byKey.get(key);
+      set?.delete(entry);
+      if (set?.size === 0) this.byKey.delete(key);
     }
   }
 
