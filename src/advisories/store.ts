@@ -20,29 +20,51 @@ export type StoreOutcome = 'new' | 'revised' | 'unchanged';
 /** The ids of a vulnerability record: its own and its aliases. */
 export const idsOf = (a: { id: string; aliases: readonly string[] }): string[] => [a.id, ...a.aliases];
 
+/** Advisories written per statement: a file of ten thousand OSV records takes ten round trips, not forty thousand. */
+const ADVISORY_CHUNK = 1000;
+
 /**
- * Stores an advisory unless the store holds the same or a later revision of it. `keys` are the
- * product identities it names; they replace the previous revision's.
+ * Stores advisories unless the store holds the same or a later revision of each, in order: a later
+ * revision in the same list sees the earlier one as stored. `keys` are the product identities each
+ * names; they replace the previous revision's. Outcomes come back in the order given.
  */
-export async function storeAdvisory(db: Db, advisory: Advisory, sourceId: number, keys: readonly string[]): Promise<StoreOutcome> {
-  const stored = await db.selectFrom('advisories').select(['record', 'modified']).where('id', '=', advisory.id).executeTakeFirst();
-  const modified = advisory.modified ? new Date(advisory.modified) : null;
-  if (stored) {
-    const same = canonicalJson(stored.record) === canonicalJson(advisory);
-    const older = stored.modified && modified && modified < stored.modified;
-    if (same || older) return 'unchanged';
+export async function storeAdvisories(db: Db, items: ReadonlyArray<{ advisory: Advisory; keys: readonly string[] }>, sourceId: number): Promise<StoreOutcome[]> {
+  const outcomes: StoreOutcome[] = [];
+  for (let i = 0; i < items.length; i += ADVISORY_CHUNK) outcomes.push(...(await storeChunk(db, items.slice(i, i + ADVISORY_CHUNK), sourceId)));
+  return outcomes;
+}
+
+async function storeChunk(db: Db, items: ReadonlyArray<{ advisory: Advisory; keys: readonly string[] }>, sourceId: number): Promise<StoreOutcome[]> {
+  const ids = [...new Set(items.map((i) => i.advisory.id))];
+  const rows = await db.selectFrom('advisories').select(['id', 'record', 'modified']).where('id', '=', sql<string>`ANY(${ids}::text[])`).execute();
+  const stored = new Map(rows.map((r) => [r.id, { json: canonicalJson(r.record), modified: r.modified }]));
+  const written = new Map<string, { advisory: Advisory; keys: readonly string[]; modified: Date | null }>();
+  const outcomes = items.map(({ advisory, keys }): StoreOutcome => {
+    const before = stored.get(advisory.id);
+    const modified = advisory.modified ? new Date(advisory.modified) : null;
+    const json = canonicalJson(advisory);
+    if (before && (before.json === json || (before.modified && modified && modified < before.modified))) return 'unchanged';
+    stored.set(advisory.id, { json, modified });
+    written.set(advisory.id, { advisory, keys, modified });
+    return before ? 'revised' : 'new';
+  });
+  if (written.size === 0) return outcomes;
+  // Rows in key order, so that concurrent writers take their locks in the same order.
+  const changed = [...written.values()].sort((a, b) => (a.advisory.id < b.advisory.id ? -1 : 1));
+  const records = changed.map(({ advisory, modified }) => ({ record: advisory, aliases: advisory.aliases, withdrawn: advisory.withdrawn, modified: modified?.toISOString() ?? null }));
+  await sql`
+    INSERT INTO advisories (id, aliases, record, withdrawn, modified, source_id, received_at)
+    SELECT r -> 'record' ->> 'id', ARRAY(SELECT jsonb_array_elements_text(r -> 'aliases')), r -> 'record', (r ->> 'withdrawn')::boolean, (r ->> 'modified')::timestamptz, ${sourceId}, ${new Date()}::timestamptz
+    FROM jsonb_array_elements(${JSON.stringify(records)}::jsonb) AS r
+    ON CONFLICT (id) DO UPDATE SET aliases = excluded.aliases, record = excluded.record, withdrawn = excluded.withdrawn, modified = excluded.modified,
+      source_id = excluded.source_id, received_at = excluded.received_at`.execute(db);
+  const changedIds = changed.map((c) => c.advisory.id);
+  await sql`DELETE FROM advisory_products WHERE advisory_id = ANY(${changedIds}::text[])`.execute(db);
+  const pairs = changed.flatMap(({ advisory, keys }) => [...new Set(keys)].map((key) => [key, advisory.id] as const));
+  if (pairs.length) {
+    await sql`INSERT INTO advisory_products (key, advisory_id) SELECT * FROM unnest(${pairs.map((p) => p[0])}::text[], ${pairs.map((p) => p[1])}::text[])`.execute(db);
   }
-  const row = { aliases: advisory.aliases, record: JSON.stringify(advisory) as unknown as Advisory, withdrawn: advisory.withdrawn, modified, source_id: sourceId, received_at: new Date() };
-  await db
-    .insertInto('advisories')
-    .values({ id: advisory.id, ...row })
-    .onConflict((c) => c.column('id').doUpdateSet(row))
-    .execute();
-  await db.deleteFrom('advisory_products').where('advisory_id', '=', advisory.id).execute();
-  if (keys.length) {
-    await sql`INSERT INTO advisory_products (key, advisory_id) SELECT DISTINCT k, ${advisory.id} FROM unnest(${[...keys]}::text[]) AS k`.execute(db);
-  }
-  return stored ? 'revised' : 'new';
+  return outcomes;
 }
 
 /** Advisories of a document (a CSAF tracking id) other than those kept: a revision that drops one drops it here too. */
@@ -56,27 +78,51 @@ export async function dropFromDocument(db: Db, document: string, keep: readonly 
   return rows.map((r) => r.record);
 }
 
+/** How far aliases are followed: GHSA → CVE → a CSAF advisory naming that CVE → … */
+const GROUP_ROUNDS = 5;
+
+export type StoredAdvisory = { advisory: Advisory; sourceId: number };
+
 /**
- * Every stored advisory of the same vulnerability as the given ids: sharing an id or alias with
- * them, or with one that does (GHSA → CVE → a CSAF advisory naming that CVE).
+ * For each seed, every stored advisory of the same vulnerability: sharing an id or alias with it, or
+ * with one that does (GHSA → CVE → a CSAF advisory naming that CVE). The advisories of all seeds
+ * are read together, a round of aliases at a time; each seed's group is then followed in memory.
  */
-export async function advisoryGroup(db: Db, seed: readonly string[]): Promise<Array<{ advisory: Advisory; sourceId: number }>> {
-  const ids = new Set(seed);
-  const found = new Map<string, { advisory: Advisory; sourceId: number }>();
-  for (let round = 0; round < 5; round++) {
-    const rows = await db
-      .selectFrom('advisories')
-      .select(['record', 'source_id'])
-      .where((eb) => eb.or([eb('id', '=', sql<string>`ANY(${[...ids]}::text[])`), sql<boolean>`aliases && ${[...ids]}::text[]`]))
-      .execute();
-    const before = ids.size;
+export async function advisoryGroups(db: Db, seeds: ReadonlyArray<readonly string[]>): Promise<StoredAdvisory[][]> {
+  const fetched = new Map<string, StoredAdvisory>();
+  /** Every id and alias → the advisories that carry it. */
+  const carriers = new Map<string, string[]>();
+  const asked = new Set<string>();
+  let frontier = [...new Set(seeds.flat())];
+  for (let round = 0; round < GROUP_ROUNDS && frontier.length > 0; round++) {
+    for (const id of frontier) asked.add(id);
+    // One alias lookup per id: `aliases && <thousand ids>` is planned as a scan comparing every row with every id.
+    const { rows } = await sql<{ record: Advisory; source_id: number }>`
+      SELECT record, source_id FROM advisories WHERE id = ANY(${frontier}::text[])
+      UNION ALL
+      SELECT a.record, a.source_id FROM unnest(${frontier}::text[]) AS q(id) JOIN advisories a ON a.aliases @> ARRAY[q.id]`.execute(db);
+    const next = new Set<string>();
     for (const { record, source_id } of rows) {
-      found.set(record.id, { advisory: record, sourceId: source_id });
-      for (const id of idsOf(record)) ids.add(id);
+      if (fetched.has(record.id)) continue;
+      fetched.set(record.id, { advisory: record, sourceId: source_id });
+      for (const id of idsOf(record)) {
+        carriers.set(id, [...(carriers.get(id) ?? []), record.id]);
+        if (!asked.has(id)) next.add(id);
+      }
     }
-    if (ids.size === before) break;
+    frontier = [...next];
   }
-  return [...found.values()].sort((a, b) => (a.advisory.id < b.advisory.id ? -1 : a.advisory.id > b.advisory.id ? 1 : 0));
+  return seeds.map((seed) => {
+    const ids = new Set(seed);
+    const found = new Set<string>();
+    for (let round = 0; round < GROUP_ROUNDS; round++) {
+      for (const id of ids) for (const advisoryId of carriers.get(id) ?? []) found.add(advisoryId);
+      const before = ids.size;
+      for (const advisoryId of found) for (const id of idsOf(fetched.get(advisoryId)!.advisory)) ids.add(id);
+      if (ids.size === before) break;
+    }
+    return [...found].sort().map((id) => fetched.get(id)!);
+  });
 }
 
 /** Ids of the advisories naming any of these product identities. */
@@ -109,10 +155,16 @@ export async function storeEnrichments(db: Db, enrichments: readonly Enrichment[
   }
 }
 
-/** The KEV entry and EPSS score of any of these ids, when known. */
-export async function enrichmentsOf(db: Db, ids: readonly string[]): Promise<{ kev?: Kev; epss?: Epss }> {
-  if (ids.length === 0) return {};
-  const rows = await db.selectFrom('vulnerability_enrichments').selectAll().where('cve', 'in', [...ids]).orderBy('cve').execute();
+export type EnrichmentRow = { cve: string; kind: 'kev' | 'epss'; record: Kev | Epss };
+
+/** The KEV entries and EPSS scores stored for these CVEs, by CVE. */
+export async function enrichmentRows(db: Db, cves: readonly string[]): Promise<EnrichmentRow[]> {
+  if (cves.length === 0) return [];
+  return db.selectFrom('vulnerability_enrichments').selectAll().where('cve', '=', sql<string>`ANY(${[...new Set(cves)]}::text[])`).orderBy('cve').execute();
+}
+
+/** The KEV entry and highest EPSS score among the rows of one vulnerability's ids. */
+export function enrichmentOf(rows: readonly EnrichmentRow[]): { kev?: Kev; epss?: Epss } {
   const kev = rows.find((r) => r.kind === 'kev')?.record as Kev | undefined;
   const epss = rows.filter((r) => r.kind === 'epss').map((r) => r.record as Epss).sort((a, b) => b.score - a.score)[0];
   return { ...(kev ? { kev } : {}), ...(epss ? { epss } : {}) };
@@ -137,10 +189,13 @@ export async function storeVexStatements(db: Db, statements: readonly VexStateme
     .execute();
 }
 
-export async function vexStatementsOf(db: Db, ids: readonly string[]): Promise<Array<{ organisationId: number | null; statement: VexStatement }>> {
+export type StoredStatement = { ids: string[]; organisationId: number | null; statement: VexStatement };
+
+/** The VEX statements about any of these ids, in the order they were received. */
+export async function vexStatementsOf(db: Db, ids: readonly string[]): Promise<StoredStatement[]> {
   if (ids.length === 0) return [];
-  const rows = await db.selectFrom('vex_statements').select(['organisation_id', 'record']).where(sql<boolean>`ids && ${[...ids]}::text[]`).orderBy('id').execute();
-  return rows.map((r) => ({ organisationId: r.organisation_id, statement: r.record }));
+  const rows = await db.selectFrom('vex_statements').select(['ids', 'organisation_id', 'record']).where(sql<boolean>`ids && ${[...new Set(ids)]}::text[]`).orderBy('id').execute();
+  return rows.map((r) => ({ ids: r.ids, organisationId: r.organisation_id, statement: r.record }));
 }
 
 export interface AdvisorySummary {

@@ -1,3 +1,3 @@
 export * from './model.ts';
 export { recordMatches, listFindings, resolveUnseen, setFindingStatus, type FindingFilter } from './store.ts';
-export { reconcileVulnerability, vulnerabilityDetails, withVulnerabilityDetails, RESOLVED_NOT_AFFECTED, RESOLVED_WITHDRAWN, type AssessedVulnerability, type VulnerableProduct, type VulnerabilityDetails, type VulnerabilityFields } from './vulnerabilities.ts';
+export { reconcileVulnerabilities, vulnerabilityDetails, withVulnerabilityDetails, RESOLVED_NOT_AFFECTED, RESOLVED_WITHDRAWN, type AssessedVulnerability, type VulnerableProduct, type VulnerabilityDetails, type VulnerabilityFields } from './vulnerabilities.ts';

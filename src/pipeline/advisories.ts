@@ -15,25 +15,25 @@ import { advisoryFormatByName, detectAdvisoryFormat, type Advisory, type Advisor
 import {
   advisoriesNaming,
   advisoriesOfCves,
-  advisoryGroup,
+  advisoryGroups,
   dropFromDocument,
   idsOf,
   loadNames,
-  storeAdvisory,
+  storeAdvisories,
   storeEnrichments,
   storeNames,
   storeVexStatements,
 } from '../advisories/store.ts';
 import type { Bus } from '../bus/index.ts';
 import { KoppelError } from '../errors.ts';
-import { reconcileVulnerability } from '../findings/vulnerabilities.ts';
+import { reconcileVulnerabilities } from '../findings/vulnerabilities.ts';
 import { finishBatch, recordRowErrors, ROW_ERRORS_KEPT, startBatch } from '../intake/batches.ts';
 import type { RowError } from '../intake/index.ts';
 import { sourceForIngest } from '../intake/sources.ts';
 import { namesOf, productKeys, SoftwareIndex, SoftwareNames, type SoftwareAsset } from '../matching/software-index.ts';
 import { organisationId, type AssetChanges } from '../registry/index.ts';
 import type { Database } from '../store/index.ts';
-import { assessVulnerability } from './vulnerability.ts';
+import { assessVulnerabilities, vulnerabilityIds, type VulnerabilitySeed } from './vulnerability.ts';
 
 type Db = Kysely<Database>;
 
@@ -113,16 +113,27 @@ const addCounts = (a: VulnerabilityCounts, b: VulnerabilityCounts): void => {
   a.findingsSuppressed += b.findingsSuppressed;
 };
 
+/**
+ * Seeds evaluated together: their advisories, enrichments and VEX statements read, and their
+ * findings written, in a few statements per chunk rather than a dozen per vulnerability.
+ */
+const EVALUATION_CHUNK = 500;
+
 /** Re-evaluates each vulnerability named by a seed once, however many seeds name it. */
 async function evaluateAll(db: Db, index: SoftwareIndex, seeds: readonly string[][], organisation?: number): Promise<VulnerabilityCounts> {
   const counts = noCounts();
   const done = new Set<string>();
-  for (const seed of seeds) {
-    if (seed.some((id) => done.has(id))) continue;
-    const group = await advisoryGroup(db, seed);
-    const assessed = await assessVulnerability(db, index, seed, group, organisation);
-    for (const id of assessed.ids) done.add(id);
-    addCounts(counts, await reconcileVulnerability(db, assessed, organisation));
+  for (let i = 0; i < seeds.length; i += EVALUATION_CHUNK) {
+    const chunk = seeds.slice(i, i + EVALUATION_CHUNK).filter((seed) => !seed.some((id) => done.has(id)));
+    const groups = await advisoryGroups(db, chunk);
+    const vulnerabilities: VulnerabilitySeed[] = [];
+    chunk.forEach((seed, j) => {
+      if (seed.some((id) => done.has(id))) return;
+      const vulnerability = { seed, group: groups[j] };
+      for (const id of vulnerabilityIds(vulnerability)) done.add(id);
+      vulnerabilities.push(vulnerability);
+    });
+    addCounts(counts, await reconcileVulnerabilities(db, await assessVulnerabilities(db, index, vulnerabilities, organisation), organisation));
   }
   return counts;
 }
@@ -204,9 +215,9 @@ export async function ingestAdvisoryFile(db: Db, index: SoftwareIndex, request: 
       const seeds: string[][] = [];
       const learned: Array<{ phrase: string; identity: string }> = [];
       const documents = new Map<string, string[]>();
-      for (const advisory of advisories) {
-        const keys = advisory.affected.flatMap((p) => productKeys(p));
-        const outcome = await storeAdvisory(tx, advisory, source.id, keys);
+      const outcomes = await storeAdvisories(tx, advisories.map((advisory) => ({ advisory, keys: advisory.affected.flatMap((p) => productKeys(p)) })), source.id);
+      for (const [i, advisory] of advisories.entries()) {
+        const outcome = outcomes[i];
         if (advisory.document) documents.set(advisory.document, [...(documents.get(advisory.document) ?? []), advisory.id]);
         if (outcome === 'unchanged') {
           report.advisoriesUnchanged++;

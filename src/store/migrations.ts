@@ -338,6 +338,17 @@ const allClear: Migration = {
   },
 };
 
+/**
+ * Advisory aliases indexed as they are written, not kept in a pending list: an ingest stores
+ * thousands of advisories and then looks each one's aliases up in the same transaction, and every
+ * lookup would scan the whole unmerged list.
+ */
+const aliasesWithoutPendingList: Migration = {
+  async up(db: Kysely<unknown>) {
+    await sql`ALTER INDEX advisories_aliases SET (fastupdate = off)`.execute(db);
+  },
+};
+
 export const MIGRATIONS: Record<string, Migration> = {
   '0001-registry': registry,
   '0002-intake-and-findings': intake,
@@ -345,4 +356,5 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0004-vulnerabilities': vulnerabilities,
   '0005-observations-by-time': observationsByTime,
   '0006-all-clear': allClear,
+  '0007-advisory-aliases-without-pending-list': aliasesWithoutPendingList,
 };
