@@ -2,8 +2,10 @@
  * Fan-out of one advisory naming 50 affected products against 100,000 organisations holding
  * 1,000,000 software entries (purls, CPEs and plain names), through the software index, beside a
  * naive reference that matches every entry against every product. Prints build time, heap, the
- * first fan-out (code not yet optimised by the JIT) and the median of several rounds, each a new
- * advisory object whose products are read afresh. Target (issue 5): one advisory with 50 products in < 50 ms.
+ * first fan-out after start (code not yet optimised by the JIT), and the median of several rounds
+ * once earlier advisories (other products) have run, as in a serving process: each round a new
+ * advisory object whose products are read afresh, with the CPU time the process spent (what a
+ * shared machine's load does not inflate). Target (issue 5): one advisory with 50 products in < 50 ms.
  */
 import { availableParallelism, loadavg } from 'node:os';
 import type { AffectedProduct } from '../src/advisories/index.ts';
@@ -12,6 +14,8 @@ import { matchEntry, SoftwareIndex, type SoftwareAsset } from '../src/matching/s
 const ORGANISATIONS = Number(process.env.BENCH_ORGANISATIONS ?? 100_000);
 const ENTRIES = Number(process.env.BENCH_ENTRIES ?? 1_000_000);
 const ROUNDS = 9;
+/** Advisories about other products that run before the measured rounds. */
+const EARLIER_ADVISORIES = 20;
 const NAIVE_ENTRIES = 50_000;
 
 const gc = (globalThis as { gc?: () => void }).gc;
@@ -56,11 +60,14 @@ function generate(): SoftwareAsset[] {
   return assets;
 }
 
-/** 50 affected products: 35 packages and 15 CPE products, each with a range. */
-function advisoryProducts(): AffectedProduct[] {
+/** 50 affected products: 35 packages and 15 CPE products, each with a range; another `shift` names other products. */
+function advisoryProducts(shift = 0): AffectedProduct[] {
   const products: AffectedProduct[] = [];
-  for (let i = 0; i < 35; i++) products.push({ status: 'affected', purl: `pkg:npm/package-${i * 97}`, range: 'vers:npm/>=1.0.0|<3.5.0' });
-  for (let i = 0; i < 15; i++) products.push({ status: 'affected', cpe: `cpe:2.3:a:vendor${i * 31}:product${i % 10}:*:*:*:*:*:*:*:*`, range: 'vers:generic/<2.0', vendor: `Vendor${i * 31}`, product: `Product${i % 10}` });
+  for (let i = 0; i < 35; i++) products.push({ status: 'affected', purl: `pkg:npm/package-${i * 97 + shift}`, range: 'vers:npm/>=1.0.0|<3.5.0' });
+  for (let i = 0; i < 15; i++) {
+    const vendor = i * 31 + shift;
+    products.push({ status: 'affected', cpe: `cpe:2.3:a:vendor${vendor}:product${i % 10}:*:*:*:*:*:*:*:*`, range: 'vers:generic/<2.0', vendor: `Vendor${vendor}`, product: `Product${i % 10}` });
+  }
   return products;
 }
 
@@ -72,16 +79,25 @@ let start = performance.now();
 const index = SoftwareIndex.build(assets);
 const buildMs = performance.now() - start;
 const heapMb = (heapUsed() - before) / 1024 / 1024;
-const newAdvisory = () => ({ id: 'BENCH-2026-0001', affected: advisoryProducts() });
+const newAdvisory = (shift = 0) => ({ id: `BENCH-2026-${String(shift).padStart(4, '0')}`, affected: advisoryProducts(shift) });
+
+start = performance.now();
+index.affectedBy(newAdvisory(1));
+const firstMs = performance.now() - start;
+for (let shift = 2; shift <= EARLIER_ADVISORIES; shift++) index.affectedBy(newAdvisory(shift));
 
 const times: number[] = [];
+const cpuTimes: number[] = [];
 let hits = 0;
 for (let round = 0; round < ROUNDS; round++) {
   const advisory = newAdvisory();
   index.lookups = 0;
+  const cpu = process.cpuUsage();
   start = performance.now();
   hits = index.affectedBy(advisory).length;
   times.push(performance.now() - start);
+  const spent = process.cpuUsage(cpu);
+  cpuTimes.push((spent.user + spent.system) / 1000);
 }
 const advisory = newAdvisory();
 
@@ -96,6 +112,7 @@ const naiveMs = ((performance.now() - start) * ENTRIES) / NAIVE_ENTRIES;
 console.log(`${availableParallelism()} cores, load ${loadavg()[0].toFixed(1)}; ${ORGANISATIONS.toLocaleString('en')} organisations, ${ENTRIES.toLocaleString('en')} software entries`);
 console.log(`index build ${(buildMs / 1000).toFixed(1)} s, heap ${heapMb.toFixed(0)} MB`);
 console.log(
-  `one advisory with ${advisory.affected.length} products: ${median(times).toFixed(1)} ms median of ${ROUNDS}, the first ${times[0].toFixed(1)} ms (${index.lookups} lookups, ${hits.toLocaleString('en')} affected entries); target < 50 ms`,
+  `one advisory with ${advisory.affected.length} products: ${median(times).toFixed(1)} ms median of ${ROUNDS} after ${EARLIER_ADVISORIES} others (CPU ${median(cpuTimes).toFixed(1)} ms), ` +
+    `the first after start ${firstMs.toFixed(1)} ms (${index.lookups} lookups, ${hits.toLocaleString('en')} affected entries); target < 50 ms`,
 );
 console.log(`naive scan reference: ~${(naiveMs / 1000).toFixed(1)} s for the whole registry (measured on ${NAIVE_ENTRIES.toLocaleString('en')} entries, ${naiveHits} hits there)`);
