@@ -9,16 +9,6 @@ import { reverseLabels, subjectHost, subjectNetwork } from './subject.ts';
 type Db = Kysely<Database>;
 
 /**
- * Identity of an observation: the same source reporting the same thing about the same subject at
- * the same time is one observation, however often the file is ingested. 128 bits of SHA-256, as a
- * uuid: a fixed 16 bytes that the unique index compares with memcmp.
- */
-export function observationKey(o: Observation): string {
-  const h = hash('sha256', JSON.stringify([o.source, o.observedAt, o.kind, o.type, o.subject, o.others, o.evidence]), 'hex');
-  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20, 32)}`;
-}
-
-/**
  * Many values in one text parameter, split by the database with `string_to_array`: cheaper on both
  * sides than an array literal, whose every element the driver escapes and the server unescapes.
  * The separator (ASCII record separator) never occurs in JSON.stringify output (control characters
@@ -41,10 +31,29 @@ export interface StoredRow {
   record: string;
 }
 
-/** What insertObservations writes of an observation, made once, as the observation is read. */
+/**
+ * What insertObservations writes of an observation, made once, as it is read. The record is the
+ * observation as JSON, what makes it the observation it is first: the same source reporting the same
+ * thing (kind, type, subject, other parties, evidence) at the same time is one observation, however
+ * often the file is ingested, so the key is 128 bits of SHA-256 of the record up to the end of its
+ * evidence, as a uuid (a fixed 16 bytes that the unique index compares with memcmp). What follows
+ * (receipt time, severity, reliability, TLP, free text) may differ between ingests of the same thing.
+ */
 export function storedRow(o: Observation): StoredRow {
+  const { source, observedAt, kind, type, subject, others, evidence, receivedAt, severity, reliability, tlp, hostname, malware, cve, description } = o;
+  const record = JSON.stringify({ source, observedAt, kind, type, subject, others, evidence, receivedAt, severity, reliability, tlp, hostname, malware, cve, description });
+  // Only text follows the receipt time, and no key can hide in text: its last mention is the one.
+  const h = hash('sha256', record.slice(0, record.lastIndexOf(',"receivedAt":')), 'hex');
   const host = subjectHost(o);
-  return { key: observationKey(o), observedAt: o.observedAt, network: subjectNetwork(o), host: host && reverseLabels(host), asn: o.subject.asn, record: JSON.stringify(o) };
+  return {
+    // Joined rather than concatenated: one flat string, not a chain of pieces, as it is kept until written.
+    key: [h.slice(0, 8), h.slice(8, 12), h.slice(12, 16), h.slice(16, 20), h.slice(20, 32)].join('-'),
+    observedAt,
+    network: subjectNetwork(o),
+    host: host && reverseLabels(host),
+    asn: subject.asn,
+    record,
+  };
 }
 
 /**
