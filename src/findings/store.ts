@@ -1,7 +1,7 @@
 /** Findings in the store: one per organisation and threat, updated when seen again. */
 import { sql, type Kysely } from 'kysely';
 import { KoppelError } from '../errors.ts';
-import { SEVERITIES, TLP_LABELS } from '../observations/model.ts';
+import { SEVERITIES, TLP_LABELS, type Severity, type Tlp } from '../observations/model.ts';
 import { sqlArray } from '../observations/store.ts';
 import type { Database } from '../store/index.ts';
 import type { Finding, FindingStatus, Match } from './model.ts';
@@ -9,6 +9,18 @@ import type { Finding, FindingStatus, Match } from './model.ts';
 type Db = Kysely<Database>;
 
 const findingKey = (m: Match) => `${m.organisationId}\t${m.kind}\t${m.type}\t${m.indicator}`;
+
+/** What the matches of one finding add up to: the most serious severity, the strictest TLP, the times, the observations and assets. */
+interface Group {
+  first: Match;
+  severity: Severity;
+  tlp: Tlp;
+  last: string;
+  earliest: string;
+  received: string;
+  observations: Set<number>;
+  assets: Set<number>;
+}
 
 /** Lower index = more severe, so `min` picks the most serious; TLP likewise picks the strictest. */
 const SEVERITY_ORDER = sql.raw(`ARRAY[${SEVERITIES.map((s) => `'${s}'`).join(',')}]`);
@@ -21,22 +33,21 @@ const TLP_ORDER = sql.raw(`ARRAY[${[...TLP_LABELS].reverse().map((t) => `'${t}'`
  */
 export async function recordMatches(db: Db, matches: Match[]): Promise<{ created: number; seenAgain: number }> {
   if (matches.length === 0) return { created: 0, seenAgain: 0 };
-  const groups = new Map<string, { first: Match; last: string; earliest: string; received: string; count: number; observations: Set<number>; assets: Set<number> }>();
+  const groups = new Map<string, Group>();
   for (const m of matches) {
     const key = findingKey(m);
     const g = groups.get(key);
     if (!g) {
-      groups.set(key, { first: m, last: m.observedAt, earliest: m.observedAt, received: m.receivedAt, count: 1, observations: new Set([m.observationId]), assets: new Set([m.assetId]) });
+      groups.set(key, { first: m, severity: m.severity, tlp: m.tlp, last: m.observedAt, earliest: m.observedAt, received: m.receivedAt, observations: new Set<number>().add(m.observationId), assets: new Set<number>().add(m.assetId) });
       continue;
     }
-    if (!g.observations.has(m.observationId)) g.count++;
     g.observations.add(m.observationId);
     g.assets.add(m.assetId);
     if (m.observedAt > g.last) g.last = m.observedAt;
     if (m.observedAt < g.earliest) g.earliest = m.observedAt;
     if (m.receivedAt > g.received) g.received = m.receivedAt;
-    if (SEVERITIES.indexOf(m.severity) < SEVERITIES.indexOf(g.first.severity)) g.first = { ...g.first, severity: m.severity };
-    if (TLP_LABELS.indexOf(m.tlp) > TLP_LABELS.indexOf(g.first.tlp)) g.first = { ...g.first, tlp: m.tlp };
+    if (SEVERITIES.indexOf(m.severity) < SEVERITIES.indexOf(g.severity)) g.severity = m.severity;
+    if (TLP_LABELS.indexOf(m.tlp) > TLP_LABELS.indexOf(g.tlp)) g.tlp = m.tlp;
   }
   // In key order: concurrent upserts then lock their findings in one order and never deadlock.
   const list = [...groups.keys()].sort().map((key) => groups.get(key)!);
@@ -52,9 +63,9 @@ export async function recordMatches(db: Db, matches: Match[]): Promise<{ created
     WITH g AS MATERIALIZED (
       SELECT * FROM unnest(
         ${sqlArray(list.map((g) => g.first.organisationId), 'bigint')}, ${sqlArray(list.map((g) => g.first.kind), 'text')}, ${list.map((g) => g.first.type)}::text[],
-        ${list.map((g) => g.first.indicator)}::text[], ${sqlArray(list.map((g) => g.first.severity), 'text')}, ${sqlArray(list.map((g) => g.first.tlp), 'text')},
+        ${list.map((g) => g.first.indicator)}::text[], ${sqlArray(list.map((g) => g.severity), 'text')}, ${sqlArray(list.map((g) => g.tlp), 'text')},
         ${sqlArray(list.map((g) => g.first.sourceId), 'bigint')}, ${sqlArray(list.map((g) => g.earliest), 'timestamptz')}, ${sqlArray(list.map((g) => g.last), 'timestamptz')},
-        ${sqlArray(list.map((g) => g.received), 'timestamptz')}, ${sqlArray(list.map((g) => g.count), 'int')}
+        ${sqlArray(list.map((g) => g.received), 'timestamptz')}, ${sqlArray(list.map((g) => g.observations.size), 'int')}
       ) WITH ORDINALITY AS g(organisation_id, kind, type, indicator, severity, tlp, source_id, first_seen, last_seen, last_received, count, n)
     ), upserted AS (
       INSERT INTO findings AS f (organisation_id, kind, type, indicator, severity, tlp, source_id, first_seen, last_seen, last_received, count)
