@@ -198,7 +198,10 @@ function nameMatch(entry: SoftwareEntry, product: AffectedProduct, advisory: str
   const range = parsedProduct(product).nameRange;
   const by = known ? 'by its vendor and product name' : 'by name only';
   if (!range) return { matched: true, confidence: 'possible', explanation: `${yours} is ${theirs} ${by}, which ${advisory} names for every version` };
-  if (version === undefined) return { matched: true, confidence: 'possible', explanation: `${yours} is ${theirs} ${by}, but its version is not known to compare with ${canonicalVers(range)} of ${advisory}` };
+  if (version === undefined) {
+    const shown = typeof range === 'string' ? range : canonicalVers(range);
+    return { matched: true, confidence: 'possible', explanation: `${yours} is ${theirs} ${by}, but its version is not known to compare with ${shown} of ${advisory}` };
+  }
   if (typeof range === 'string') return { matched: false, explanation: `${yours}: version ${version} cannot be compared with ${range}` };
   if (!versContains(range, version)) return { matched: false, explanation: `${yours} has version ${version}, outside ${canonicalVers(range)} of ${advisory}` };
   const fixed = fixedVersion(range, version) ?? product.fixedIn?.[0];

@@ -61,3 +61,10 @@ test('removing an asset takes it out of every key it was filed under', () => {
   assert.deepEqual(index.affectedBy(advisory('GHSA-lp', [product({ purl: 'pkg:npm/left-pad' })])).map((h) => [h.entry.organisationId, h.confidence]), [[2, 'likely']]);
   assert.equal(index.size, 1);
 });
+
+test('an advisory range that cannot be read leaves a plain name without version a possible match, shown as written', () => {
+  const index = SoftwareIndex.build([asset(1, 1, 'Contoso Mail Server'), asset(2, 2, 'Contoso Mail Server 7.1')]);
+  const hits = index.affectedBy(advisory('CVE-2026-40002', [product({ vendor: 'Contoso', product: 'Mail Server', range: 'before 2.0' })]));
+  assert.deepEqual(hits.map((h) => [h.entry.value, h.confidence]), [['Contoso Mail Server', 'possible']]);
+  assert.match(hits[0].explanation, /its version is not known to compare with before 2\.0 of/);
+});
