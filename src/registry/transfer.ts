@@ -11,6 +11,7 @@ import type { Database } from '../store/index.ts';
 import { ASSET_KINDS, parseAssetValue, type AssetKind, type AssetValue } from './asset-value.ts';
 import { VERIFICATIONS, type Actor, type ContactInput, type OrganisationInput, type Verification } from './model.ts';
 import { CSV_COLUMNS, JSON_FORMAT, isJsonFile, readRecords, type JsonOrganisation, type RegistryRecord } from './transfer-format.ts';
+import { SeenKeys } from './seen-keys.ts';
 import { checkContact, checkOrganisation } from './validate.ts';
 
 type Db = Kysely<Database>;
@@ -97,7 +98,7 @@ async function scan(
   const reject = (problem: Problem) => {
     if (report.problems.length < PROBLEMS_KEPT) report.problems.push(problem);
   };
-  const seen = new Map<string, number>();
+  const seen = new SeenKeys();
   let batch: CheckedRow[] = [];
   let writing: Promise<void> = Promise.resolve();
   const writeBatch = async () => {
@@ -126,14 +127,12 @@ async function scan(
     }
     const { asset, organisation } = checked.row;
     if (asset) {
-      const key = `${organisation.ref}\t${asset.kind}\t${asset.value}`;
-      const first = seen.get(key);
+      const first = seen.firstLine(`${organisation.ref}\t${asset.kind}\t${asset.value}`, item.record.position.line);
       if (first !== undefined) {
         report.rejected++;
         reject({ file, line: item.record.position.line, field: 'asset', value: asset.value, reason: `${asset.value} is already given for ${organisation.ref} on line ${first}` });
         continue;
       }
-      seen.set(key, item.record.position.line);
     }
     if (checked.warning && report.warnings.length < PROBLEMS_KEPT) report.warnings.push(checked.warning);
     if (report.rejected > 0 && !options.skipInvalid) continue;
