@@ -14,12 +14,12 @@ import type { ReportRule } from './shadowserver-schema.ts';
 type Row = Record<string, string>;
 type Conversion = (value: string, row: Row) => string | undefined;
 
-const presentValue = (value: string): string | undefined => (value.trim() === '' ? undefined : value.trim());
+const present = (value: string): string | undefined => (value.trim() === '' ? undefined : value.trim());
 
 function hostAndUrl(value: string, row: Row): string | undefined {
   const host = row.cc_dns ?? row.http_host ?? '';
   const path = row.url ?? row.http_url ?? '';
-  if (!host || !path) return presentValue(value);
+  if (!host || !path) return present(value);
   // Some reports hold the whole request line (`GET /x HTTP/1.1`) where others hold the path.
   const cleaned = path.replace(/^[^/]*/, '').replace(/\s.*$/, '');
   const scheme = row.application === 'https' ? 'https' : 'http';
@@ -29,14 +29,14 @@ function hostAndUrl(value: string, row: Row): string | undefined {
 /** IntelMQ's conversions by the names the schema uses, with the same meaning; the rest keep the value. */
 const CONVERSIONS: Record<string, Conversion> = {
   validate_to_none: (v) => (v === '' || v === '0' || v === 'unknown' ? undefined : v),
-  convert_int: presentValue,
+  convert_int: present,
   invalidate_zero: (v) => (v.trim() === '' || /^0+$/.test(v.trim()) ? undefined : v.trim()),
   validate_ip: (v) => (v.trim() === '' || v.trim() === '0.0.0.0' || v.includes('/') ? undefined : v.trim()),
   validate_network: (v) => (v.includes('/') ? v.trim() : undefined),
   validate_fqdn: (v) => (v.trim() !== '' && parseDomain(v).ok ? v.trim() : undefined),
   convert_http_host_and_url: hostAndUrl,
   extract_cve_from_tag: (v) => cvesIn(v).join(',') || undefined,
-  category_or_detail: (v, row) => presentValue(v) ?? presentValue(row.detail ?? ''),
+  category_or_detail: (v, row) => present(v) ?? present(row.detail ?? ''),
   scan_exchange_taxonomy: (v) => (v === 'exchange;webshell' ? 'intrusions' : 'vulnerable'),
   scan_exchange_type: (v) => (v === 'exchange;webshell' ? 'system-compromise' : 'infected-system'),
   scan_exchange_identifier: (v) => (v === 'exchange;webshell' ? 'exchange-server-webshell' : 'vulnerable-exchange-server'),
@@ -73,7 +73,8 @@ const FIELDS = [
   'event_description.text',
 ] as const;
 type Field = (typeof FIELDS)[number];
-const slot = (field: Field): number => FIELDS.indexOf(field);
+const SLOTS = Object.fromEntries(FIELDS.map((field, i) => [field, i])) as Record<Field, number>;
+const slot = (field: Field): number => SLOTS[field];
 
 type IndicatorFields = ReadonlyArray<readonly [number, keyof Indicators]>;
 
@@ -116,7 +117,7 @@ function plansOf(rule: ReportRule, header: readonly string[]): FieldPlan[] {
   FIELDS.forEach((field, i) => {
     const columns = rule.fields
       .filter((f) => f.target === field && inFile.has(f.column))
-      .map((f) => ({ column: f.column, convert: f.convert && Object.hasOwn(CONVERSIONS, f.convert) ? CONVERSIONS[f.convert] : presentValue }));
+      .map((f) => ({ column: f.column, convert: f.convert && Object.hasOwn(CONVERSIONS, f.convert) ? CONVERSIONS[f.convert] : present }));
     const plan: FieldPlan = { slot: i, columns };
     if (Object.hasOwn(rule.constants, field)) plan.constant = rule.constants[field];
     if (rule.defaults && Object.hasOwn(rule.defaults, field)) plan.fallback = rule.defaults[field];
@@ -207,12 +208,6 @@ const FALLBACK_SEVERITY: Record<Kind, Severity> = {
   information: 'info',
 };
 
-const TIME = slot('time.source');
-const KIND = slot('koppel.kind');
-const IDENTIFIER = slot('classification.identifier');
-const SEVERITY = slot('severity');
-const APPLICATION = slot('protocol.application');
-
 /**
  * The reader of a file's rows under a report rule: the observation of each row, or the row error
  * naming the column at fault. The rule is worked out for the file's header once.
@@ -229,10 +224,10 @@ export function shadowserverRows(rule: ReportRule, header: readonly string[]): (
 
   return (context, line, row) => {
     fillEvent(plans, row, values, columns);
-    const time = values[TIME];
+    const time = value('time.source');
     if (time === undefined) return rowError(context, line, 'timestamp', 'no timestamp');
     const observedAt = utcTimestamp(time);
-    if (!observedAt) return rowError(context, line, columns[TIME], `not a timestamp: "${time}"`);
+    if (!observedAt) return rowError(context, line, columns[slot('time.source')], `not a timestamp: "${time}"`);
 
     const subject = indicatorsOf(SUBJECT, values, columns);
     if (!subject.ok) return rowError(context, line, subject.field, subject.reason);
@@ -241,19 +236,19 @@ export function shadowserverRows(rule: ReportRule, header: readonly string[]): (
     if (!other.ok) return rowError(context, line, other.field, other.reason);
     const others: OtherParty[] = Object.keys(other.value).length > 0 ? [{ role: otherRole, indicators: other.value }] : [];
 
-    const kindText = values[KIND];
+    const kindText = value('koppel.kind');
     const kind =
       (kindText && isKind(kindText) ? kindText : undefined) ??
-      kindOf(value('classification.taxonomy'), value('classification.type'), values[IDENTIFIER]) ??
+      kindOf(value('classification.taxonomy'), value('classification.type'), value('classification.identifier')) ??
       'information';
-    const severity = values[SEVERITY]?.toLowerCase();
-    const application = values[APPLICATION];
+    const severity = value('severity')?.toLowerCase();
+    const application = value('protocol.application');
     if (application && !subject.value.protocol) subject.value.protocol = application.toLowerCase();
 
     return observationRow(context, line, {
       observedAt,
       kind,
-      type: values[IDENTIFIER] ?? typeOfReport,
+      type: value('classification.identifier') ?? typeOfReport,
       severity: severity && isSeverity(severity) ? severity : undefined,
       fallbackSeverity: FALLBACK_SEVERITY[kind],
       subject: subject.value,
