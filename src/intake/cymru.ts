@@ -8,7 +8,8 @@ import type { Readable } from 'node:stream';
 import type { Kind, Observation, OtherParty, Severity } from '../observations/model.ts';
 import { parseAsn, parseIp, refang } from '../indicators/index.ts';
 import type { IntakeFormat, ParseContext, ParsedRow } from './format.ts';
-import { baseName, checked, malwareFamily, numberedLines, rowError, sourceDefaults, utcTimestamp } from './feed-input.ts';
+import { baseName, malwareFamily, numberedLines, rowError, sourceDefaults, utcTimestamp } from './feed-input.ts';
+import { checkedRow } from './observation.ts';
 
 interface Category {
   kind: Kind;
@@ -92,7 +93,7 @@ function observe(context: ParseContext, line: number, text: string): ParsedRow {
     description: info,
     evidence,
   };
-  return checked(context, line, observation);
+  return checkedRow(context, line, observation);
 }
 
 async function* parse(input: Readable, context: ParseContext): AsyncIterable<ParsedRow> {

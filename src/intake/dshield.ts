@@ -7,7 +7,8 @@ import type { Readable } from 'node:stream';
 import type { Observation } from '../observations/model.ts';
 import { rangeToCidrs, refang } from '../indicators/index.ts';
 import type { IntakeFormat, ParseContext, ParsedRow } from './format.ts';
-import { baseName, checked, numberedLines, rowError, sourceDefaults, utcTimestamp } from './feed-input.ts';
+import { baseName, numberedLines, rowError, sourceDefaults, utcTimestamp } from './feed-input.ts';
+import { checkedRow } from './observation.ts';
 
 const COLUMNS = ['start', 'end', 'netblock', 'attacks', 'name', 'country', 'email'] as const;
 
@@ -41,7 +42,7 @@ function observe(context: ParseContext, line: number, text: string, observedAt: 
           : `Among the most active attacking subnets seen by DShield sensors: ${attacks} targets reported scans over three days`,
       evidence: fields,
     };
-    return checked(context, line, observation);
+    return checkedRow(context, line, observation);
   });
 }
 

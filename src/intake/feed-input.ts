@@ -1,7 +1,7 @@
 /**
  * Reading and normalising helpers shared by the published-feed formats (Spamhaus, DShield,
  * abuse.ch, Team Cymru, OTX): numbered lines, JSON records with their line, one-line CSV,
- * timestamps, indicator building and the final check against the observation model.
+ * timestamps and indicator building (the check against the observation model is checkedRow's).
  */
 import { Readable } from 'node:stream';
 import { createInterface } from 'node:readline';
@@ -9,8 +9,7 @@ import { chain } from 'stream-chain';
 import jsoncParser from 'stream-json/jsonc/parser.js';
 import { Assembler } from 'stream-json/assembler.js';
 import { parse as parseCsv } from 'csv-parse/sync';
-import { Value } from '@sinclair/typebox/value';
-import { ObservationSchema, TLP_LABELS, type Indicators, type Observation, type Severity, type Tlp } from '../observations/model.ts';
+import { TLP_LABELS, type Indicators, type Observation, type Severity, type Tlp } from '../observations/model.ts';
 import { parseCidr, parseDomain, parseIp, refang, urlHost } from '../indicators/index.ts';
 import { plainUtc } from './date-time.ts';
 import type { ParseContext, ParsedRow } from './format.ts';
@@ -187,16 +186,6 @@ export function malwareFamily(text: unknown): string | undefined {
   if (typeof text !== 'string') return undefined;
   const family = text.trim().toLowerCase();
   return family === '' || family === 'unknown' || family === 'unknown malware' || family === 'none' ? undefined : family;
-}
-
-/** The observation when it satisfies the model, else a row error naming the first offending field. */
-export function checked(context: ParseContext, line: number, observation: Observation): ParsedRow {
-  if (Value.Check(ObservationSchema, observation)) return { line, observation };
-  const first = Value.Errors(ObservationSchema, observation).First();
-  return {
-    line,
-    error: { file: context.file, line, field: first?.path.replace(/^\//, '').replace(/\//g, '.') || undefined, reason: first?.message ?? 'invalid observation' },
-  };
 }
 
 export const rowError = (context: ParseContext, line: number, field: string | undefined, reason: string): ParsedRow => ({

@@ -10,7 +10,6 @@ import { parseAsn } from '../indicators/index.ts';
 import type { IntakeFormat, ParseContext, ParsedRow } from './format.ts';
 import {
   baseName,
-  checked,
   commentedCsv,
   ipIndicator,
   jsonRecords,
@@ -21,6 +20,7 @@ import {
   sourceDefaults,
   utcTimestamp,
 } from './feed-input.ts';
+import { checkedRow } from './observation.ts';
 
 const CSV_COLUMNS = ['first_seen_utc', 'dst_ip', 'dst_port', 'c2_status', 'last_online', 'malware'];
 
@@ -69,7 +69,7 @@ function observe(context: ParseContext, line: number, fields: Record<string, unk
     description: `${malware ? `${String(fields.malware).trim()} botnet` : 'Botnet'} command-and-control server${status ? ` (${status})` : ''} listed by Feodo Tracker`,
     evidence: fields,
   };
-  return checked(context, line, observation);
+  return checkedRow(context, line, observation);
 }
 
 async function* parse(input: Readable, context: ParseContext): AsyncIterable<ParsedRow> {

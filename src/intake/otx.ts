@@ -10,7 +10,6 @@ import { refang } from '../indicators/index.ts';
 import type { IntakeFormat, ParseContext, ParsedRow } from './format.ts';
 import {
   baseName,
-  checked,
   domainIndicator,
   ipIndicator,
   jsonRecords,
@@ -23,6 +22,7 @@ import {
   utcTimestamp,
   type Built,
 } from './feed-input.ts';
+import { checkedRow } from './observation.ts';
 
 type Fields = Record<string, unknown>;
 
@@ -127,7 +127,7 @@ function* observePulse(context: ParseContext, line: number, pulse: Fields): Iter
       ...(name ? { description: `OTX pulse: ${name}` } : {}),
       evidence: { pulse: evidencePulse, indicator },
     };
-    yield checked(context, line, observation);
+    yield checkedRow(context, line, observation);
   }
 }
 

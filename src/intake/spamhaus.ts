@@ -8,7 +8,8 @@ import type { Readable } from 'node:stream';
 import type { Indicators, Observation } from '../observations/model.ts';
 import { parseAsn } from '../indicators/index.ts';
 import type { IntakeFormat, ParseContext, ParsedRow } from './format.ts';
-import { baseName, checked, networkIndicator, numberedLines, rowError, sourceDefaults, utcTimestamp, type Built } from './feed-input.ts';
+import { baseName, networkIndicator, numberedLines, rowError, sourceDefaults, utcTimestamp, type Built } from './feed-input.ts';
+import { checkedRow } from './observation.ts';
 
 type ListKind = 'network' | 'asn';
 
@@ -76,7 +77,7 @@ function observe(list: ListKind, context: ParseContext, state: ListState, line: 
         : `AS listed on Spamhaus ASN-DROP${typeof label === 'string' && label ? ` (${label})` : ''}: do not route or peer`,
     evidence: fields,
   };
-  return checked(context, line, observation);
+  return checkedRow(context, line, observation);
 }
 
 async function* parseList(list: ListKind, input: Readable, context: ParseContext): AsyncIterable<ParsedRow> {

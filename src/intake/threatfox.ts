@@ -10,7 +10,6 @@ import { parseIp, refang } from '../indicators/index.ts';
 import type { IntakeFormat, ParseContext, ParsedRow } from './format.ts';
 import {
   baseName,
-  checked,
   commentedCsv,
   domainIndicator,
   jsonRecords,
@@ -23,6 +22,7 @@ import {
   utcTimestamp,
   type Built,
 } from './feed-input.ts';
+import { checkedRow } from './observation.ts';
 
 const CSV_COLUMNS = [
   'first_seen_utc', 'ioc_id', 'ioc_value', 'ioc_type', 'threat_type', 'fk_malware', 'malware_alias',
@@ -81,7 +81,7 @@ function observe(context: ParseContext, line: number, fields: Record<string, unk
     description: pick(fields, 'threat_type_desc') ?? `${threat === 'botnet_cc' ? 'Botnet command-and-control' : 'Malicious infrastructure'} reported to ThreatFox`,
     evidence: id === undefined ? fields : { id, ...fields },
   };
-  return checked(context, line, observation);
+  return checkedRow(context, line, observation);
 }
 
 async function* parse(input: Readable, context: ParseContext): AsyncIterable<ParsedRow> {

@@ -8,7 +8,6 @@ import type { Observation } from '../observations/model.ts';
 import type { IntakeFormat, ParseContext, ParsedRow } from './format.ts';
 import {
   baseName,
-  checked,
   commentedCsv,
   jsonRecords,
   pick,
@@ -18,6 +17,7 @@ import {
   urlIndicators,
   utcTimestamp,
 } from './feed-input.ts';
+import { checkedRow } from './observation.ts';
 
 const CSV_COLUMNS = ['id', 'dateadded', 'url', 'url_status', 'last_online', 'threat', 'tags', 'urlhaus_link', 'reporter'];
 
@@ -49,7 +49,7 @@ function observe(context: ParseContext, line: number, fields: Record<string, unk
     description: `URL ${status === 'online' ? 'serving' : 'reported for serving'} malware, listed by URLhaus${status ? ` (${status})` : ''}`,
     evidence: id === undefined ? fields : { id, ...fields },
   };
-  return checked(context, line, observation);
+  return checkedRow(context, line, observation);
 }
 
 async function* parse(input: Readable, context: ParseContext): AsyncIterable<ParsedRow> {
