@@ -188,6 +188,6 @@ const CVE = /CVE-\d{4}-\d{4,}/gi;
 
 /** The CVE identifiers mentioned in a text (Shadowserver lists them in `tag`), upper case, each once. */
 export function cvesIn(text: string | undefined): string[] {
-  if (!text) return [];
-  return [...new Set((text.match(CVE) ?? []).map((c) => c.toUpperCase()))];
+  const found = text?.match(CVE);
+  return found ? [...new Set(found.map((c) => c.toUpperCase()))] : [];
 }

@@ -25,7 +25,8 @@ function take(out: ObservationMatch[], seen: Set<number> | undefined, matches: A
   for (const m of matches) {
     if (seen?.has(m.assetId)) continue;
     (seen ??= new Set()).add(m.assetId);
-    out.push({ ...m, indicator, indicatorKind });
+    // Field by field: a spread copies several times slower.
+    out.push({ assetId: m.assetId, organisationId: m.organisationId, kind: m.kind, value: m.value, verified: m.verified, indicator, indicatorKind });
   }
   return seen;
 }

@@ -16,7 +16,7 @@ import { sourceForIngest } from '../intake/sources.ts';
 import type { AssetIndex } from '../matching/index.ts';
 import { insertObservations, storedRow, type StoredRow } from '../observations/index.ts';
 import type { Database } from '../store/index.ts';
-import { matchesOf, type PendingMatch } from './matcher.ts';
+import { matchesOf, storedMatch, type PendingMatch } from './matcher.ts';
 
 export interface IngestRequest {
   file: string;
@@ -89,7 +89,7 @@ export async function ingestFile(db: Kysely<Database>, index: AssetIndex, reques
         if (observationId === undefined) counts.duplicates++;
         else {
           counts.observations++;
-          for (const match of p.matches) matches.push({ ...match, observationId });
+          for (const match of p.matches) matches.push(storedMatch(match, observationId));
         }
       });
       const findings = await recordMatches(tx, matches);

@@ -40,6 +40,21 @@ export function threatIndicator(observation: Observation): string {
 /** A match whose observation is not stored yet. */
 export type PendingMatch = Omit<Match, 'observationId'>;
 
+/** The match of the observation stored with the id. Field by field: a spread copies several times slower. */
+export const storedMatch = (m: PendingMatch, observationId: number): Match => ({
+  organisationId: m.organisationId,
+  assetId: m.assetId,
+  observationId,
+  sourceId: m.sourceId,
+  kind: m.kind,
+  type: m.type,
+  indicator: m.indicator,
+  severity: m.severity,
+  tlp: m.tlp,
+  observedAt: m.observedAt,
+  receivedAt: m.receivedAt,
+});
+
 /** The observation's matches as the raw material of findings, but for the id it is stored with. */
 export function matchesOf(index: AssetIndex, observation: Observation, sourceId: number): PendingMatch[] {
   const indicator = threatIndicator(observation);
@@ -107,7 +122,7 @@ export async function retroMatch(db: Db, changes: AssetChanges, retroDays: numbe
     for (const observation of await listObservations(db, { scope, since })) {
       if (seen.has(observation.id)) continue;
       seen.add(observation.id);
-      for (const match of matchesOf(index, observation, observation.sourceId)) matches.push({ ...match, observationId: observation.id });
+      for (const match of matchesOf(index, observation, observation.sourceId)) matches.push(storedMatch(match, observation.id));
     }
   }
   return recordMatches(db, matches);
