@@ -21,7 +21,6 @@ import path from 'node:path';
 import { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { sql } from 'kysely';
-import pg from 'pg';
 import type { Advisory } from '../src/advisories/index.ts';
 import type { StoreLocation } from '../src/config.ts';
 import { matchEntry, namesOf, SoftwareIndex, type SoftwareAsset } from '../src/matching/software-index.ts';
@@ -29,13 +28,13 @@ import { advisoryFormatOf, ingestAdvisoryFile, loadSoftwareIndex } from '../src/
 import { importRegistry } from '../src/registry/index.ts';
 import { openStore } from '../src/store/index.ts';
 import { prng } from './registry-file.ts';
+import { benchDatabase, peakRss } from './measure.ts';
 
 const ORGANISATIONS = Number(process.env.BENCH_ORGANISATIONS ?? 100_000);
 const ENTRIES = Number(process.env.BENCH_ENTRIES ?? 1_000_000);
 const OSV_RECORDS = Number(process.env.BENCH_OSV ?? 10_000);
 /** `embedded`, `postgres` or both (the default), comma-separated. */
 const STORES = (process.env.BENCH_STORES ?? 'embedded,postgres').split(',').filter((name) => name === 'embedded' || name === 'postgres');
-const POSTGRES_URL = process.env.KOPPEL_TEST_DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
 const KEV_FILE = fileURLToPath(new URL('../../shared/corpus/kev/known_exploited_vulnerabilities.json', import.meta.url));
 const dataDir = fileURLToPath(new URL('./data', import.meta.url));
 /** Packages in the inventories; the OSV records name these and a share of others. */
@@ -219,29 +218,6 @@ async function osvFile(kev: KevProduct[]): Promise<string> {
   return file;
 }
 
-async function postgres(): Promise<{ location: StoreLocation; drop(): Promise<void> } | undefined> {
-  const admin = new pg.Client({ connectionString: POSTGRES_URL, connectionTimeoutMillis: 2000 });
-  try {
-    await admin.connect();
-  } catch (error) {
-    console.log(`PostgreSQL: skipped, ${POSTGRES_URL} unreachable (${(error as Error).message})`);
-    return undefined;
-  }
-  const name = `koppel_bench_advisories_${process.pid}`;
-  await admin.query(`CREATE DATABASE ${name}`);
-  await admin.end();
-  const url = new URL(POSTGRES_URL);
-  url.pathname = `/${name}`;
-  return {
-    location: { kind: 'postgres', url: url.toString() },
-    async drop() {
-      const client = new pg.Client({ connectionString: POSTGRES_URL });
-      await client.connect();
-      await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await client.end();
-    },
-  };
-}
 
 /** The OSV file's advisories as the ingest reads them. */
 async function advisoriesOf(file: string): Promise<Advisory[]> {
@@ -251,14 +227,6 @@ async function advisoriesOf(file: string): Promise<Advisory[]> {
   return advisories;
 }
 
-function peakRss() {
-  let peak = process.memoryUsage().rss;
-  const timer = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 50);
-  return () => {
-    clearInterval(timer);
-    return Math.max(peak, process.memoryUsage().rss);
-  };
-}
 
 async function measure(name: 'embedded' | 'postgres', registry: string, osv: string) {
   let target: { title: string; location: StoreLocation; cleanup(): Promise<void> } | undefined;
@@ -266,7 +234,7 @@ async function measure(name: 'embedded' | 'postgres', registry: string, osv: str
     const embeddedDir = await mkdtemp(path.join(tmpdir(), 'koppel-bench-advisories-'));
     target = { title: 'embedded (PGlite)', location: { kind: 'embedded', dataDir: embeddedDir }, cleanup: () => rm(embeddedDir, { recursive: true, force: true }) };
   } else {
-    const pgTarget = await postgres();
+    const pgTarget = await benchDatabase('advisories');
     if (pgTarget) target = { title: 'PostgreSQL', location: pgTarget.location, cleanup: pgTarget.drop };
   }
   if (!target) return;

@@ -12,7 +12,6 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { sql } from 'kysely';
-import pg from 'pg';
 import type { StoreLocation } from '../src/config.ts';
 import { AssetIndex } from '../src/matching/index.ts';
 import { ingestFile, loadIndexedAssets } from '../src/pipeline/index.ts';
@@ -20,6 +19,7 @@ import { importRegistry } from '../src/registry/index.ts';
 import { openStore } from '../src/store/index.ts';
 import { generateLookups, generateRegistry } from './generate-registry.ts';
 import { registryCsvOf } from './registry-file.ts';
+import { benchDatabase, peakRss } from './measure.ts';
 
 const ORGANISATIONS = Number(process.env.BENCH_ORGANISATIONS ?? 100_000);
 const ASSETS = Number(process.env.BENCH_ASSETS ?? 1_000_000);
@@ -27,7 +27,6 @@ const ROWS = Number(process.env.BENCH_ROWS ?? 1_000_000);
 const JOIN_SAMPLE = 100_000;
 /** `embedded`, `postgres` or both (the default), comma-separated. */
 const STORES = (process.env.BENCH_STORES ?? 'embedded,postgres').split(',');
-const POSTGRES_URL = process.env.KOPPEL_TEST_DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
 const dataDir = fileURLToPath(new URL('./data', import.meta.url));
 
 /** A Shadowserver scan_rdp report: half the addresses inside registered ranges. */
@@ -52,38 +51,7 @@ async function scanReport(rows: number, addresses: string[]): Promise<string> {
   return file;
 }
 
-function peakRss() {
-  let peak = process.memoryUsage().rss;
-  const timer = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 50);
-  return () => {
-    clearInterval(timer);
-    return Math.max(peak, process.memoryUsage().rss);
-  };
-}
 
-async function postgres(): Promise<{ location: StoreLocation; drop(): Promise<void> } | undefined> {
-  const admin = new pg.Client({ connectionString: POSTGRES_URL, connectionTimeoutMillis: 2000 });
-  try {
-    await admin.connect();
-  } catch (error) {
-    console.log(`PostgreSQL: skipped, ${POSTGRES_URL} unreachable (${(error as Error).message})`);
-    return undefined;
-  }
-  const name = `koppel_bench_ingest_${process.pid}`;
-  await admin.query(`CREATE DATABASE ${name}`);
-  await admin.end();
-  const url = new URL(POSTGRES_URL);
-  url.pathname = `/${name}`;
-  return {
-    location: { kind: 'postgres', url: url.toString() },
-    async drop() {
-      const client = new pg.Client({ connectionString: POSTGRES_URL });
-      await client.connect();
-      await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await client.end();
-    },
-  };
-}
 
 /**
  * Each store is measured in a process of its own that only reads the files: the generator's data
@@ -95,7 +63,7 @@ async function measure(name: 'embedded' | 'postgres', registryFile: string, repo
     const embeddedDir = await mkdtemp(path.join(tmpdir(), 'koppel-bench-ingest-'));
     target = { title: 'embedded (PGlite)', location: { kind: 'embedded', dataDir: embeddedDir }, cleanup: () => rm(embeddedDir, { recursive: true, force: true }) };
   } else {
-    const pgTarget = await postgres();
+    const pgTarget = await benchDatabase('ingest');
     if (pgTarget) target = { title: 'PostgreSQL', location: pgTarget.location, cleanup: pgTarget.drop };
   }
   if (!target) return;

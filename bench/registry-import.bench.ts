@@ -4,32 +4,22 @@
  * statement per row (timed on a sample and given as rows a second).
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import pg from 'pg';
 import { sql } from 'kysely';
 import { importRegistry, parseAssetValue } from '../src/registry/index.ts';
 import { openStore, type Store } from '../src/store/index.ts';
 import type { StoreLocation } from '../src/config.ts';
 import { generateRegistry } from './generate-registry.ts';
 import { registryCsvOf } from './registry-file.ts';
-import { readFile } from 'node:fs/promises';
+import { benchDatabase, peakRss } from './measure.ts';
 
 const ORGANISATIONS = Number(process.env.BENCH_ORGANISATIONS ?? 100_000);
 const ASSETS = Number(process.env.BENCH_ASSETS ?? 1_000_000);
-const POSTGRES_URL = process.env.KOPPEL_TEST_DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
 const REFERENCE_ROWS = 5_000;
 
-function peakRss() {
-  let peak = process.memoryUsage().rss;
-  const timer = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 50);
-  return () => {
-    clearInterval(timer);
-    return Math.max(peak, process.memoryUsage().rss);
-  };
-}
 
 const mb = (bytes: number) => `${Math.round(bytes / 1024 / 1024)} MB`;
 
@@ -54,29 +44,6 @@ async function rowByRow(store: Store, file: string): Promise<number> {
   return lines.length / ((performance.now() - start) / 1000);
 }
 
-async function postgresLocation(): Promise<{ location: StoreLocation; drop(): Promise<void> } | undefined> {
-  const admin = new pg.Client({ connectionString: POSTGRES_URL, connectionTimeoutMillis: 2000 });
-  try {
-    await admin.connect();
-  } catch (error) {
-    console.log(`PostgreSQL: skipped, ${POSTGRES_URL} unreachable (${(error as Error).message})`);
-    return undefined;
-  }
-  const name = `koppel_bench_${process.pid}`;
-  await admin.query(`CREATE DATABASE ${name}`);
-  await admin.end();
-  const url = new URL(POSTGRES_URL);
-  url.pathname = `/${name}`;
-  return {
-    location: { kind: 'postgres', url: url.toString() },
-    async drop() {
-      const client = new pg.Client({ connectionString: POSTGRES_URL });
-      await client.connect();
-      await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await client.end();
-    },
-  };
-}
 
 /**
  * Each store is measured in a process of its own that only reads the file: the generator's data and
@@ -88,7 +55,7 @@ async function measure(name: 'embedded' | 'postgres', file: string) {
     const embeddedDir = await mkdtemp(path.join(tmpdir(), 'koppel-bench-'));
     target = { title: 'embedded (PGlite)', location: { kind: 'embedded', dataDir: embeddedDir }, cleanup: () => rm(embeddedDir, { recursive: true, force: true }), limit: 60 };
   } else {
-    const postgres = await postgresLocation();
+    const postgres = await benchDatabase('import');
     if (postgres) target = { title: 'PostgreSQL', location: postgres.location, cleanup: postgres.drop, limit: 30 };
   }
   if (!target) return;
