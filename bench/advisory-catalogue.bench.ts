@@ -15,20 +15,19 @@
 import { spawnSync } from 'node:child_process';
 import { once } from 'node:events';
 import { createWriteStream, existsSync, readFileSync } from 'node:fs';
-import { mkdir, mkdtemp, rename, rm } from 'node:fs/promises';
-import { availableParallelism, loadavg, tmpdir } from 'node:os';
+import { mkdir, rename } from 'node:fs/promises';
+import { availableParallelism, loadavg } from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { sql } from 'kysely';
 import type { Advisory } from '../src/advisories/index.ts';
-import type { StoreLocation } from '../src/config.ts';
 import { matchEntry, namesOf, SoftwareIndex, type SoftwareAsset } from '../src/matching/software-index.ts';
 import { advisoryFormatOf, ingestAdvisoryFile, loadSoftwareIndex } from '../src/pipeline/advisories.ts';
 import { importRegistry } from '../src/registry/index.ts';
 import { openStore } from '../src/store/index.ts';
 import { prng } from './registry-file.ts';
-import { benchDatabase, peakRss } from './measure.ts';
+import { benchStore, peakRss } from './measure.ts';
 
 const ORGANISATIONS = Number(process.env.BENCH_ORGANISATIONS ?? 100_000);
 const ENTRIES = Number(process.env.BENCH_ENTRIES ?? 1_000_000);
@@ -218,7 +217,6 @@ async function osvFile(kev: KevProduct[]): Promise<string> {
   return file;
 }
 
-
 /** The OSV file's advisories as the ingest reads them. */
 async function advisoriesOf(file: string): Promise<Advisory[]> {
   const format = (await advisoryFormatOf(file))!;
@@ -227,16 +225,8 @@ async function advisoriesOf(file: string): Promise<Advisory[]> {
   return advisories;
 }
 
-
 async function measure(name: 'embedded' | 'postgres', registry: string, osv: string) {
-  let target: { title: string; location: StoreLocation; cleanup(): Promise<void> } | undefined;
-  if (name === 'embedded') {
-    const embeddedDir = await mkdtemp(path.join(tmpdir(), 'koppel-bench-advisories-'));
-    target = { title: 'embedded (PGlite)', location: { kind: 'embedded', dataDir: embeddedDir }, cleanup: () => rm(embeddedDir, { recursive: true, force: true }) };
-  } else {
-    const pgTarget = await benchDatabase('advisories');
-    if (pgTarget) target = { title: 'PostgreSQL', location: pgTarget.location, cleanup: pgTarget.drop };
-  }
+  const target = await benchStore(name, 'advisories');
   if (!target) return;
   const store = await openStore(target.location, 'bench');
   try {

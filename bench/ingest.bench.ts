@@ -7,19 +7,17 @@
 import { spawnSync } from 'node:child_process';
 import { once } from 'node:events';
 import { createWriteStream, existsSync } from 'node:fs';
-import { mkdtemp, rename, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { rename } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { sql } from 'kysely';
-import type { StoreLocation } from '../src/config.ts';
 import { AssetIndex } from '../src/matching/index.ts';
 import { ingestFile, loadIndexedAssets } from '../src/pipeline/index.ts';
 import { importRegistry } from '../src/registry/index.ts';
 import { openStore } from '../src/store/index.ts';
 import { generateLookups, generateRegistry } from './generate-registry.ts';
 import { registryCsvOf } from './registry-file.ts';
-import { benchDatabase, peakRss } from './measure.ts';
+import { benchStore, peakRss } from './measure.ts';
 
 const ORGANISATIONS = Number(process.env.BENCH_ORGANISATIONS ?? 100_000);
 const ASSETS = Number(process.env.BENCH_ASSETS ?? 1_000_000);
@@ -51,21 +49,12 @@ async function scanReport(rows: number, addresses: string[]): Promise<string> {
   return file;
 }
 
-
-
 /**
  * Each store is measured in a process of its own that only reads the files: the generator's data
  * and the other store's memory would otherwise count in its peak RSS.
  */
 async function measure(name: 'embedded' | 'postgres', registryFile: string, report: string) {
-  let target: { title: string; location: StoreLocation; cleanup(): Promise<void> } | undefined;
-  if (name === 'embedded') {
-    const embeddedDir = await mkdtemp(path.join(tmpdir(), 'koppel-bench-ingest-'));
-    target = { title: 'embedded (PGlite)', location: { kind: 'embedded', dataDir: embeddedDir }, cleanup: () => rm(embeddedDir, { recursive: true, force: true }) };
-  } else {
-    const pgTarget = await benchDatabase('ingest');
-    if (pgTarget) target = { title: 'PostgreSQL', location: pgTarget.location, cleanup: pgTarget.drop };
-  }
+  const target = await benchStore(name, 'ingest');
   if (!target) return;
   const store = await openStore(target.location, 'bench');
   try {

@@ -1,4 +1,7 @@
-/** What the benchmarks share: the peak memory of a run, and a PostgreSQL database of their own. */
+/** What the benchmarks share: the peak memory of a run, and a fresh store of either kind. */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import pg from 'pg';
 import type { StoreLocation } from '../src/config.ts';
 
@@ -14,8 +17,19 @@ export function peakRss(): () => number {
   };
 }
 
-/** A new database on the PostgreSQL server, or undefined (said on the output) when none is reachable. */
-export async function benchDatabase(purpose: string): Promise<{ location: StoreLocation; drop(): Promise<void> } | undefined> {
+export interface BenchStore {
+  title: string;
+  location: StoreLocation;
+  /** Removes the data folder or drops the database. */
+  cleanup(): Promise<void>;
+}
+
+/** A new, empty store: a data folder in the temporary folder, or a database on the PostgreSQL server (undefined, said on the output, when none is reachable). */
+export async function benchStore(kind: 'embedded' | 'postgres', purpose: string): Promise<BenchStore | undefined> {
+  if (kind === 'embedded') {
+    const dataDir = await mkdtemp(path.join(tmpdir(), `koppel-bench-${purpose}-`));
+    return { title: 'embedded (PGlite)', location: { kind, dataDir }, cleanup: () => rm(dataDir, { recursive: true, force: true }) };
+  }
   const admin = new pg.Client({ connectionString: POSTGRES_URL, connectionTimeoutMillis: 2000 });
   try {
     await admin.connect();
@@ -29,8 +43,9 @@ export async function benchDatabase(purpose: string): Promise<{ location: StoreL
   const url = new URL(POSTGRES_URL);
   url.pathname = `/${name}`;
   return {
+    title: 'PostgreSQL',
     location: { kind: 'postgres', url: url.toString() },
-    async drop() {
+    async cleanup() {
       const client = new pg.Client({ connectionString: POSTGRES_URL });
       await client.connect();
       await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);

@@ -4,17 +4,15 @@
  * statement per row (timed on a sample and given as rows a second).
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { sql } from 'kysely';
 import { importRegistry, parseAssetValue } from '../src/registry/index.ts';
 import { openStore, type Store } from '../src/store/index.ts';
-import type { StoreLocation } from '../src/config.ts';
 import { generateRegistry } from './generate-registry.ts';
 import { registryCsvOf } from './registry-file.ts';
-import { benchDatabase, peakRss } from './measure.ts';
+import { benchStore, peakRss } from './measure.ts';
 
 const ORGANISATIONS = Number(process.env.BENCH_ORGANISATIONS ?? 100_000);
 const ASSETS = Number(process.env.BENCH_ASSETS ?? 1_000_000);
@@ -50,22 +48,16 @@ async function rowByRow(store: Store, file: string): Promise<number> {
  * the other store's memory would otherwise count in its peak RSS.
  */
 async function measure(name: 'embedded' | 'postgres', file: string) {
-  let target: { title: string; location: StoreLocation; cleanup(): Promise<void>; limit: number } | undefined;
-  if (name === 'embedded') {
-    const embeddedDir = await mkdtemp(path.join(tmpdir(), 'koppel-bench-'));
-    target = { title: 'embedded (PGlite)', location: { kind: 'embedded', dataDir: embeddedDir }, cleanup: () => rm(embeddedDir, { recursive: true, force: true }), limit: 60 };
-  } else {
-    const postgres = await benchDatabase('import');
-    if (postgres) target = { title: 'PostgreSQL', location: postgres.location, cleanup: postgres.drop, limit: 30 };
-  }
+  const target = await benchStore(name, 'import');
   if (!target) return;
+  const limit = name === 'embedded' ? 60 : 30;
   const store = await openStore(target.location, 'bench');
   try {
     const { seconds, rss, report } = await timedImport(store, file);
     const rate = Math.round(ASSETS / seconds);
-    const verdict = seconds <= target.limit ? 'within' : 'OVER';
+    const verdict = seconds <= limit ? 'within' : 'OVER';
     console.log(
-      `${target.title}: ${seconds.toFixed(1)} s (${verdict} the ${target.limit} s target), ${rate.toLocaleString('en')} assets/s, peak RSS ${mb(rss)} (target 1,024 MB); ` +
+      `${target.title}: ${seconds.toFixed(1)} s (${verdict} the ${limit} s target), ${rate.toLocaleString('en')} assets/s, peak RSS ${mb(rss)} (target 1,024 MB); ` +
         `${report.organisationsCreated} organisations, ${report.assetsAdded} assets, ${report.rejected} rejected`,
     );
     const reference = await rowByRow(store, file);
