@@ -31,7 +31,7 @@ import { finishBatch, recordRowErrors, ROW_ERRORS_KEPT, startBatch } from '../in
 import type { RowError } from '../intake/index.ts';
 import { sourceForIngest } from '../intake/sources.ts';
 import { namesOf, productKeys, SoftwareIndex, SoftwareNames, type SoftwareAsset } from '../matching/software-index.ts';
-import { organisationId, type AssetChanges } from '../registry/index.ts';
+import { importRegistry, organisationId, type AssetChanges, type ImportOptions, type ImportReport } from '../registry/index.ts';
 import type { Database } from '../store/index.ts';
 import { assessVulnerabilities, vulnerabilityIds, type VulnerabilitySeed } from './vulnerability.ts';
 
@@ -296,4 +296,16 @@ export async function organisationAssetsChanged(db: Db, bus: Bus, orgRef: string
   const softwareChanged =
     changes.added.some((a) => a.kind === 'software') || (changes.removed.length > 0 && (await entryRemoved(db, await organisationId(db, orgRef))));
   return softwareChanged ? reevaluateOrganisation(db, orgRef) : noCounts();
+}
+
+/**
+ * A registry import, and what follows it: the running stages reload the assets, and each organisation
+ * that got new software is matched again against the stored advisories, as when software is typed in.
+ */
+export async function importAndMatchRegistry(db: Db, bus: Bus, file: string, options: ImportOptions): Promise<ImportReport & { vulnerabilities: VulnerabilityCounts }> {
+  const report = await importRegistry(db, file, options);
+  await bus.publish('registry.assets', { added: [], removed: [], reload: true });
+  const vulnerabilities = noCounts();
+  for (const ref of report.softwareAddedTo) addCounts(vulnerabilities, await reevaluateOrganisation(db, ref));
+  return { ...report, vulnerabilities };
 }

@@ -25,8 +25,7 @@ import {
   type Actor,
 } from '../../registry/index.ts';
 import type { Context } from '../../context.ts';
-import { importAndMatchRegistry } from '../../pipeline/registry-import.ts';
-import { organisationAssetsChanged } from '../../pipeline/advisories.ts';
+import { importAndMatchRegistry, organisationAssetsChanged } from '../../pipeline/advisories.ts';
 import { requireAnalyst, requireOrganisation } from '../auth.ts';
 import { literals, nullable } from '../../typebox.ts';
 

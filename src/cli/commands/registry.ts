@@ -19,8 +19,7 @@ import {
   removeOrganisation,
   type AssetKind,
 } from '../../registry/index.ts';
-import { importAndMatchRegistry } from '../../pipeline/registry-import.ts';
-import { organisationAssetsChanged, type VulnerabilityCounts } from '../../pipeline/advisories.ts';
+import { importAndMatchRegistry, organisationAssetsChanged, type VulnerabilityCounts } from '../../pipeline/advisories.ts';
 import { printJson, printProblems, printTable, progressBar } from '../output.ts';
 import type { Runtime } from '../runtime.ts';
 
