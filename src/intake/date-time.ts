@@ -46,7 +46,7 @@ export function plainUtc(text: string): string | undefined {
 }
 
 /** An ISO 8601 date-time with its zone, as the model's `date-time` fields must be. */
-export function isDateTime(text: string): boolean {
+function isDateTime(text: string): boolean {
   const canonical = text.length === 24 && text.charCodeAt(10) === 0x54 && text.charCodeAt(19) === 0x2e && text.charCodeAt(23) === 0x5a;
   if (canonical && digitsAt(text, 20, 3) >= 0 && startsWithDateAndTime(text)) return true;
   return ISO_DATE_TIME.test(text) && !Number.isNaN(Date.parse(text));

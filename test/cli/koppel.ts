@@ -1,6 +1,9 @@
-/** Runs the real `bin/koppel` in a child process, as an operator would. */
+/** Runs `koppel` command lines: the real `bin/koppel` in a child process, as an operator would, or in this process on a shared context. */
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { runProgram } from '../../src/cli/program.ts';
+import type { Runtime } from '../../src/cli/runtime.ts';
+import type { Context } from '../../src/context.ts';
 
 export const KOPPEL_BIN = fileURLToPath(new URL('../../bin/koppel', import.meta.url));
 
@@ -20,4 +23,20 @@ export function koppel(args: string[], env: Record<string, string> = {}, cwd?: s
     child.on('error', reject);
     child.on('close', (code) => resolve({ code, stdout, stderr }));
   });
+}
+
+/** A `koppel` that runs each command line in this process, on the context given (its store, bus and environment), as an analyst. */
+export function inProcessKoppel(context: () => Context, cwd = process.cwd()) {
+  return async (...argv: string[]): Promise<{ code: number; out: string; err: string }> => {
+    let out = '';
+    let err = '';
+    const rt: Runtime = {
+      io: { out: (t) => void (out += t), err: (t) => void (err += t), interactive: false },
+      cwd,
+      env: context().env,
+      context: async () => context(),
+      actor: { role: 'analyst', name: 'cli-analyst', via: 'cli' },
+    };
+    return { code: await runProgram(rt, argv), out, err };
+  };
 }

@@ -8,12 +8,11 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { inProcessBus } from '../../src/bus/index.ts';
-import { runProgram } from '../../src/cli/program.ts';
-import type { Runtime } from '../../src/cli/runtime.ts';
 import type { Context } from '../../src/context.ts';
 import { attachMatcher } from '../../src/pipeline/index.ts';
 import { startSmtpServer, type TestSmtpServer } from '../delivery/smtp-server.ts';
 import { freshStore, type TestStore } from '../stores.ts';
+import { inProcessKoppel } from './koppel.ts';
 
 let testStore: TestStore;
 let context: Context;
@@ -36,18 +35,7 @@ after(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-async function koppel(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const rt: Runtime = {
-    io: { out: (t) => void (out += t), err: (t) => void (err += t), interactive: false },
-    cwd: dir,
-    env: context.env,
-    context: async () => context,
-    actor: { role: 'analyst', name: 'analyst-anna', via: 'cli' },
-  };
-  return { code: await runProgram(rt, argv), out, err };
-}
+const koppel = inProcessKoppel(() => context, tmpdir());
 
 test('policy, notify, review, notices and notice show from the command line', async () => {
   const bad = await koppel('policy', '--send', 'urgent=now', '--repeat', 'compromised=soon');

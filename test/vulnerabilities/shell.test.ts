@@ -3,12 +3,11 @@ import { after, before, test } from 'node:test';
 import type { FastifyInstance } from 'fastify';
 import { buildApi, createToken } from '../../src/api/index.ts';
 import { inProcessBus } from '../../src/bus/index.ts';
-import { runProgram } from '../../src/cli/program.ts';
-import type { Runtime } from '../../src/cli/runtime.ts';
 import type { Context } from '../../src/context.ts';
 import { planNotices } from '../../src/notices/plan.ts';
 import { attachMatcher } from '../../src/pipeline/index.ts';
 import type { Store } from '../../src/store/index.ts';
+import { inProcessKoppel } from '../cli/koppel.ts';
 import { freshStore, type TestStore } from '../stores.ts';
 import { CRITICAL, cveRecord, cyclonedx, osv, tempFile } from './helpers.ts';
 
@@ -33,19 +32,7 @@ after(async () => {
 });
 
 /** Runs one `koppel` command line in this process, on the shared store. */
-async function koppel(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const rt: Runtime = {
-    io: { out: (t) => void (out += t), err: (t) => void (err += t), interactive: false },
-    cwd: process.cwd(),
-    env: {},
-    context: async () => context,
-    actor: { role: 'analyst', name: 'cli-analyst', via: 'cli' },
-  };
-  const code = await runProgram(rt, argv);
-  return { code, out, err };
-}
+const koppel = inProcessKoppel(() => context);
 
 test('command line: inventory import and list, ingest detects an OSV file, findings and advisories show the vulnerability', async () => {
   assert.equal((await koppel('org', 'add', '--ref', 'CLI-1', '--name', 'Bakkerij', '--email', 'it@bakkerij.example')).code, 0);
