@@ -187,6 +187,15 @@ async function withdrawnSinceNotified(db: Db, org?: string): Promise<Withdrawn[]
   return result.rows;
 }
 
+/** A notice to one recipient of an organisation. */
+const plannedFor = (person: Recipient, org: string, notice: Omit<PlannedNotice, 'org' | 'contact' | 'channel' | 'language'>): PlannedNotice => ({
+  ...notice,
+  org,
+  contact: person.address,
+  channel: person.channel,
+  language: person.language,
+});
+
 function noticeFinding(c: Candidate): NoticeFinding {
   return {
     kind: c.kind,
@@ -281,18 +290,7 @@ export async function planNotices(db: Db, options: PlanOptions): Promise<PlanRep
           verificationBase: options.verificationBase,
           sender: options.sender,
         });
-        const notice: PlannedNotice = {
-          ticket,
-          org: allowed[0].org_ref,
-          contact: person.address,
-          channel: person.channel,
-          language: person.language,
-          status: held ? 'held' : 'queued',
-          digest,
-          allClear: false,
-          findings: allowed.map((c) => c.id),
-          composed,
-        };
+        const notice = plannedFor(person, allowed[0].org_ref, { ticket, status: held ? 'held' : 'queued', digest, allClear: false, findings: allowed.map((c) => c.id), composed });
         report.notices.push(notice);
         writes.push({ notice, organisationId, tlp: strictestTlp(allowed.map((c) => c.tlp)) });
       }
@@ -399,18 +397,8 @@ async function planAllClears(
       verificationBase: options.verificationBase,
       sender: options.sender,
     });
-    const notice: PlannedNotice = {
-      ticket,
-      org: rows[0].org_ref,
-      contact: person.address,
-      channel: person.channel,
-      language: person.language,
-      status: rows.some((w) => decided.get(w.id)!.decision.action === 'hold-for-review') ? 'held' : 'queued',
-      digest: false,
-      allClear: true,
-      findings: rows.map((w) => w.id),
-      composed,
-    };
+    const held = rows.some((w) => decided.get(w.id)!.decision.action === 'hold-for-review');
+    const notice = plannedFor(person, rows[0].org_ref, { ticket, status: held ? 'held' : 'queued', digest: false, allClear: true, findings: rows.map((w) => w.id), composed });
     return { notice, organisationId, tlp: strictestTlp(rows.map((w) => w.tlp)) };
   });
 }
