@@ -148,11 +148,20 @@ function digestBody(shown: readonly Shown[], organisation: string, t: Translate,
 
 const bySeverity = (a: NoticeFinding, b: NoticeFinding) => severityRank(b.severity) - severityRank(a.severity);
 
+/** A ticket in its canonical form; anything else is a programming error, not a feed's. */
+function validTicket(text: string): string {
+  const ticket = normaliseTicket(text);
+  if (!ticket) throw new Error(`not a valid ticket number: ${JSON.stringify(text)}`);
+  return ticket;
+}
+
+/** The contact's language when Koppel speaks it, else English. */
+const languageOf = (contact: { language: Language }): Language => (LANGUAGES.includes(contact.language) ? contact.language : 'en');
+
 export function composeNotice(input: NoticeInput): ComposedNotice {
-  const ticket = normaliseTicket(input.ticket);
-  if (!ticket) throw new Error(`not a valid ticket number: ${JSON.stringify(input.ticket)}`);
+  const ticket = validTicket(input.ticket);
   if (input.findings.length === 0) throw new Error(`notice ${ticket} has no findings`);
-  const language: Language = LANGUAGES.includes(input.contact.language) ? input.contact.language : 'en';
+  const language = languageOf(input.contact);
   const t = translator(language);
   const organisation = sanitise(input.organisation.name, longest.organisation);
   const tlp = tlpMarking(strictestTlp(input.findings.map((f) => f.tlp)));
@@ -208,15 +217,10 @@ function withdrawnRows(w: WithdrawnFinding, t: Translate): Array<[string, string
  * the notices that warned of it so that the recipient can close them.
  */
 export function composeAllClear(input: AllClearInput): ComposedNotice {
-  const ticket = normaliseTicket(input.ticket);
-  if (!ticket) throw new Error(`not a valid ticket number: ${JSON.stringify(input.ticket)}`);
+  const ticket = validTicket(input.ticket);
   if (input.withdrawn.length === 0) throw new Error(`all-clear ${ticket} names no withdrawn finding`);
-  const withdrawn = input.withdrawn.map((w) => {
-    const earlierTicket = normaliseTicket(w.earlierTicket);
-    if (!earlierTicket) throw new Error(`not a valid ticket number: ${JSON.stringify(w.earlierTicket)}`);
-    return { ...w, earlierTicket };
-  });
-  const language: Language = LANGUAGES.includes(input.contact.language) ? input.contact.language : 'en';
+  const withdrawn = input.withdrawn.map((w) => ({ ...w, earlierTicket: validTicket(w.earlierTicket) }));
+  const language = languageOf(input.contact);
   const t = translator(language);
   const organisation = sanitise(input.organisation.name, longest.organisation);
   const tlp = tlpMarking(strictestTlp(withdrawn.map((w) => w.tlp)));
