@@ -1,3 +1,4 @@
 export * from './model.ts';
-export { recordMatches, listFindings, resolveUnseen, setFindingStatus, type FindingFilter } from './store.ts';
+export { FindingGroups, OBSERVATIONS_KEPT, type FindingGroup } from './groups.ts';
+export { writeFindings, listFindings, resolveUnseen, setFindingStatus, type FindingFilter } from './store.ts';
 export { reconcileVulnerabilities, vulnerabilityDetails, withVulnerabilityDetails, RESOLVED_NOT_AFFECTED, RESOLVED_WITHDRAWN, type AssessedVulnerability, type VulnerableProduct, type VulnerabilityDetails, type VulnerabilityFields } from './vulnerabilities.ts';

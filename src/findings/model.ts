@@ -4,10 +4,8 @@ import type { Kind, Severity, Tlp } from '../observations/model.ts';
 export const FINDING_STATUSES = ['new', 'notified', 'acknowledged', 'resolved', 'false-positive', 'suppressed'] as const;
 export type FindingStatus = (typeof FINDING_STATUSES)[number];
 
-/** One observation matched to one asset of one organisation: the raw material of findings. */
-export interface Match {
-  organisationId: number;
-  assetId: number;
+/** One observation that reached assets, as findings need it: the raw material of findings. */
+export interface Sighting {
   observationId: number;
   sourceId: number;
   kind: Kind;
@@ -18,6 +16,15 @@ export interface Match {
   tlp: Tlp;
   observedAt: string;
   receivedAt: string;
+  /** The subject's port and the malware family, when reported: the notice names them. */
+  port: number | undefined;
+  malware: string | undefined;
+}
+
+/** An asset a sighting reached, and whose it is. */
+export interface ReachedAsset {
+  readonly organisationId: number;
+  readonly assetId: number;
 }
 
 export interface Finding {

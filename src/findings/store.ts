@@ -1,80 +1,69 @@
 /** Findings in the store: one per organisation and threat, updated when seen again. */
 import { sql, type Kysely } from 'kysely';
 import { KoppelError } from '../errors.ts';
-import { SEVERITIES, TLP_LABELS, type Severity, type Tlp } from '../observations/model.ts';
-import { sqlArray } from '../observations/store.ts';
-import type { Database } from '../store/index.ts';
-import type { Finding, FindingStatus, Match } from './model.ts';
+import { SEVERITIES, TLP_LABELS } from '../observations/model.ts';
+import { sqlArray, type Database } from '../store/index.ts';
+import { OBSERVATIONS_KEPT, type FindingGroup } from './groups.ts';
+import type { Finding, FindingStatus } from './model.ts';
 
 type Db = Kysely<Database>;
-
-const findingKey = (m: Match) => `${m.organisationId}\t${m.kind}\t${m.type}\t${m.indicator}`;
-
-/** What the matches of one finding add up to: the most serious severity, the strictest TLP, the times, the observations and assets. */
-interface Group {
-  first: Match;
-  severity: Severity;
-  tlp: Tlp;
-  last: string;
-  earliest: string;
-  received: string;
-  observations: Set<number>;
-  assets: Set<number>;
-}
 
 /** Lower index = more severe, so `min` picks the most serious; TLP likewise picks the strictest. */
 const SEVERITY_ORDER = sql.raw(`ARRAY[${SEVERITIES.map((s) => `'${s}'`).join(',')}]`);
 const TLP_ORDER = sql.raw(`ARRAY[${[...TLP_LABELS].reverse().map((t) => `'${t}'`).join(',')}]`);
 
+/** Groups a statement: PGlite's memory grows with a statement's parameters. */
+const GROUPS_A_STATEMENT = 50_000;
+
 /**
- * Turns matches into findings: new ones are created, existing ones get their last sighting and
- * count updated, and a resolved finding seen again reopens. Returns how many were new and how
- * many seen again.
+ * Writes the groups as findings: new ones are created, existing ones get their last sighting,
+ * count and latest observations updated, and a resolved finding seen again reopens. An observation
+ * a finding already names (retro-matching through a second asset) is not counted twice. Returns how
+ * many were new and how many seen again.
  */
-export async function recordMatches(db: Db, matches: Match[]): Promise<{ created: number; seenAgain: number }> {
-  if (matches.length === 0) return { created: 0, seenAgain: 0 };
-  const groups = new Map<string, Group>();
-  for (const m of matches) {
-    const key = findingKey(m);
-    const g = groups.get(key);
-    if (!g) {
-      groups.set(key, { first: m, severity: m.severity, tlp: m.tlp, last: m.observedAt, earliest: m.observedAt, received: m.receivedAt, observations: new Set<number>().add(m.observationId), assets: new Set<number>().add(m.assetId) });
-      continue;
-    }
-    g.observations.add(m.observationId);
-    g.assets.add(m.assetId);
-    if (m.observedAt > g.last) g.last = m.observedAt;
-    if (m.observedAt < g.earliest) g.earliest = m.observedAt;
-    if (m.receivedAt > g.received) g.received = m.receivedAt;
-    if (SEVERITIES.indexOf(m.severity) < SEVERITIES.indexOf(g.severity)) g.severity = m.severity;
-    if (TLP_LABELS.indexOf(m.tlp) > TLP_LABELS.indexOf(g.tlp)) g.tlp = m.tlp;
+export async function writeFindings(db: Db, groups: FindingGroup[]): Promise<{ created: number; seenAgain: number }> {
+  if (groups.length === 0) return { created: 0, seenAgain: 0 };
+  if (!db.isTransaction) return db.transaction().execute((tx) => writeFindings(tx, groups));
+  // The sorts and joins of a statement of many thousand findings then stay in memory.
+  await sql`SET LOCAL work_mem = '64MB'`.execute(db);
+  let created = 0;
+  let total = 0;
+  for (let from = 0; from < groups.length; from += GROUPS_A_STATEMENT) {
+    const written = await writeFindingsStatement(db, groups.slice(from, from + GROUPS_A_STATEMENT));
+    created += written.created;
+    total += written.total;
   }
-  // In key order: concurrent upserts then lock their findings in one order and never deadlock.
-  const list = [...groups.keys()].sort().map((key) => groups.get(key)!);
+  return { created, seenAgain: total - created };
+}
+
+async function writeFindingsStatement(db: Db, list: FindingGroup[]): Promise<{ created: number; total: number }> {
   const assetLinks: [number[], number[]] = [[], []];
-  const observationLinks: [number[], number[]] = [[], []];
   list.forEach((g, i) => {
     for (const a of g.assets) assetLinks[0].push(i + 1), assetLinks[1].push(a);
-    for (const o of g.observations) observationLinks[0].push(i + 1), observationLinks[1].push(o);
   });
-  // One statement: the findings, then their links through the finding ids the upsert returns
+  // One statement: the findings, then their asset links through the finding ids the upsert returns
   // (joined back on the finding's identity); only the counts come back.
   const result = await sql<{ created: number; total: number }>`
     WITH g AS MATERIALIZED (
       SELECT * FROM unnest(
-        ${sqlArray(list.map((g) => g.first.organisationId), 'bigint')}, ${sqlArray(list.map((g) => g.first.kind), 'text')}, ${list.map((g) => g.first.type)}::text[],
-        ${list.map((g) => g.first.indicator)}::text[], ${sqlArray(list.map((g) => g.severity), 'text')}, ${sqlArray(list.map((g) => g.tlp), 'text')},
-        ${sqlArray(list.map((g) => g.first.sourceId), 'bigint')}, ${sqlArray(list.map((g) => g.earliest), 'timestamptz')}, ${sqlArray(list.map((g) => g.last), 'timestamptz')},
-        ${sqlArray(list.map((g) => g.received), 'timestamptz')}, ${sqlArray(list.map((g) => g.observations.size), 'int')}
-      ) WITH ORDINALITY AS g(organisation_id, kind, type, indicator, severity, tlp, source_id, first_seen, last_seen, last_received, count, n)
+        ${sqlArray(list.map((g) => g.organisationId), 'bigint')}, ${sqlArray(list.map((g) => g.kind), 'text')}, ${list.map((g) => g.type)}::text[],
+        ${list.map((g) => g.indicator)}::text[], ${sqlArray(list.map((g) => g.severity), 'text')}, ${sqlArray(list.map((g) => g.tlp), 'text')},
+        ${sqlArray(list.map((g) => g.sourceId), 'bigint')}, ${sqlArray(list.map((g) => g.earliest), 'timestamptz')}, ${sqlArray(list.map((g) => g.last), 'timestamptz')},
+        ${sqlArray(list.map((g) => g.received), 'timestamptz')}, ${sqlArray(list.map((g) => g.count), 'int')},
+        ${sqlArray(list.map((g) => g.observations.join(',')), 'text')}, ${sqlArray(list.map((g) => g.port), 'int')}, ${list.map((g) => g.malware ?? null)}::text[]
+      ) WITH ORDINALITY AS g(organisation_id, kind, type, indicator, severity, tlp, source_id, first_seen, last_seen, last_received, count, observations, port, malware, n)
     ), upserted AS (
-      INSERT INTO findings AS f (organisation_id, kind, type, indicator, severity, tlp, source_id, first_seen, last_seen, last_received, count)
-      SELECT organisation_id, kind, type, indicator, severity, tlp, source_id, first_seen, last_seen, last_received, count FROM g ORDER BY n
+      INSERT INTO findings AS f (organisation_id, kind, type, indicator, severity, tlp, source_id, first_seen, last_seen, last_received, count, observations, port, malware)
+      SELECT organisation_id, kind, type, indicator, severity, tlp, source_id, first_seen, last_seen, last_received, count, string_to_array(observations, ',')::bigint[], port, malware
+      FROM g ORDER BY n
       ON CONFLICT (organisation_id, kind, type, indicator) DO UPDATE SET
         last_seen = greatest(f.last_seen, excluded.last_seen),
         last_received = greatest(f.last_received, excluded.last_received),
         first_seen = least(f.first_seen, excluded.first_seen),
-        count = f.count + excluded.count,
+        count = f.count + excluded.count - cardinality(ARRAY(SELECT unnest(excluded.observations) INTERSECT SELECT unnest(f.observations))),
+        observations = ARRAY(SELECT o FROM (SELECT DISTINCT o FROM unnest(f.observations || excluded.observations) AS o ORDER BY o DESC LIMIT ${OBSERVATIONS_KEPT}) AS latest ORDER BY o),
+        port = CASE WHEN excluded.last_seen >= f.last_seen THEN excluded.port ELSE f.port END,
+        malware = CASE WHEN excluded.last_seen >= f.last_seen THEN excluded.malware ELSE f.malware END,
         source_id = excluded.source_id,
         severity = (${SEVERITY_ORDER})[least(array_position(${SEVERITY_ORDER}, f.severity), array_position(${SEVERITY_ORDER}, excluded.severity))],
         tlp = (${TLP_ORDER})[least(array_position(${TLP_ORDER}, f.tlp), array_position(${TLP_ORDER}, excluded.tlp))],
@@ -89,14 +78,9 @@ export async function recordMatches(db: Db, matches: Match[]): Promise<{ created
       INSERT INTO finding_assets (finding_id, asset_id)
       SELECT ids.id, l.asset_id FROM unnest(${sqlArray(assetLinks[0], 'bigint')}, ${sqlArray(assetLinks[1], 'bigint')}) AS l(n, asset_id) JOIN ids USING (n)
       ON CONFLICT DO NOTHING
-    ), observation_links AS (
-      INSERT INTO finding_observations (finding_id, observation_id)
-      SELECT ids.id, l.observation_id FROM unnest(${sqlArray(observationLinks[0], 'bigint')}, ${sqlArray(observationLinks[1], 'bigint')}) AS l(n, observation_id) JOIN ids USING (n)
-      ON CONFLICT DO NOTHING
     )
     SELECT (count(*) FILTER (WHERE created))::int AS created, count(*)::int AS total FROM ids`.execute(db);
-  const { created, total } = result.rows[0];
-  return { created, seenAgain: total - created };
+  return result.rows[0];
 }
 
 export interface FindingFilter {

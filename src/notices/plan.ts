@@ -94,7 +94,7 @@ async function candidates(db: Db, org?: string): Promise<Candidate[]> {
       v.value AS asset, v.added_at AS asset_added_at,
       (SELECT min(a.value) FROM finding_assets fa JOIN assets a ON a.id = fa.asset_id WHERE fa.finding_id = f.id) AS unverified_asset,
       d.action AS decided_action, d.due_at AS decided_due_at,
-      (latest.record -> 'subject' ->> 'port')::int AS port, latest.record ->> 'malware' AS malware,
+      f.port, f.malware,
       CASE WHEN vf.finding_id IS NULL THEN NULL ELSE json_build_object('cve', vf.cve, 'advisory', vf.advisory, 'product', vf.product, 'version', vf.version,
         'fixed_in', vf.fixed_in, 'remediation', vf.remediation, 'kev', vf.kev) END AS vulnerability
     FROM findings f
@@ -105,9 +105,6 @@ async function candidates(db: Db, org?: string): Promise<Candidate[]> {
       SELECT a.value, a.added_at FROM finding_assets fa JOIN assets a ON a.id = fa.asset_id
       WHERE fa.finding_id = f.id AND a.verification <> 'unverified' ORDER BY a.added_at LIMIT 1) v ON true
     LEFT JOIN finding_decisions d ON d.finding_id = f.id
-    LEFT JOIN LATERAL (
-      SELECT ob.record FROM finding_observations fo JOIN observations ob ON ob.id = fo.observation_id
-      WHERE fo.finding_id = f.id ORDER BY ob.observed_at DESC LIMIT 1) latest ON true
     WHERE f.status IN ('new', 'notified')
       AND (f.last_notified_at IS NULL OR f.last_received > f.last_notified_at)
       AND ${noNoticeUnderway}

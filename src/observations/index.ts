@@ -1,3 +1,16 @@
 export * from './model.ts';
-export { subjectHost, subjectNetwork, reverseLabels } from './subject.ts';
-export { insertObservations, listObservations, purgeObservations, scopeOf, storedRow, type Scope, type StoredObservation, type StoredRow } from './store.ts';
+export { BLOCK_ROWS, BlockBuilder, blockRow, observationId, type BlockRow } from './block.ts';
+export {
+  absorbStoredKeys,
+  completeBlocks,
+  discardIncompleteBlocks,
+  listObservations,
+  observationsById,
+  purgeObservations,
+  reserveBlockId,
+  scanObservations,
+  scopeOf,
+  writeBlock,
+  type Scope,
+  type StoredObservation,
+} from './store.ts';

@@ -1,95 +1,78 @@
-/** Observations in the store: deduplicated, indexed by subject for retro-matching, purged after retention. */
-import { hash } from 'node:crypto';
+/**
+ * Observations in the store, by the block (see block.ts): written as an ingest reads them, counted
+ * once their ingest has recorded what they matched, found again by a scan of their subjects, purged
+ * after retention.
+ */
+import { promisify } from 'node:util';
+import { deflateRaw, inflateRaw } from 'node:zlib';
 import { sql, type Kysely } from 'kysely';
+import { SeenKeys } from '../collections/seen-keys.ts';
 import { emailDomain, parseAsn, parseCidr, parseDomain, parseIp, urlHost } from '../indicators/index.ts';
+import { AssetIndex, matchObservation, type IndexedAsset } from '../matching/index.ts';
 import type { Database } from '../store/index.ts';
-import type { Observation } from './model.ts';
-import { reverseLabels, subjectHost, subjectNetwork } from './subject.ts';
+import { blockOfObservation, observationId, rowOfObservation, type BlockBuilder } from './block.ts';
+import type { Indicators, Observation } from './model.ts';
 
 type Db = Kysely<Database>;
 
-/**
- * Many values in one text parameter, split by the database with `string_to_array`: cheaper on both
- * sides than an array literal, whose every element the driver escapes and the server unescapes.
- * The separator (ASCII record separator) never occurs in JSON.stringify output (control characters
- * are escaped), canonical addresses and networks, ISO times, domains or the enumerated fields; a
- * free-text field goes as an ordinary array parameter instead. An empty value (join writes null and
- * undefined as nothing) stands for NULL.
- */
-export function sqlArray(values: Array<string | number | null | undefined>, type: 'bigint' | 'int' | 'text' | 'timestamptz' | 'uuid' | 'cidr' | 'json') {
-  return sql`string_to_array(${values.join('\x1e')}, chr(30), '')::${sql.raw(type)}[]`;
-}
+const deflate = promisify(deflateRaw);
+const inflate = promisify(inflateRaw);
 
-/** An observation as the store takes it: its identity, the columns searched, and the record. */
-export interface StoredRow {
-  key: string;
-  observedAt: string;
-  network: string | undefined;
-  /** The subject's host, labels reversed. */
-  host: string | undefined;
-  asn: number | undefined;
-  record: string;
+/** Reserves the id of the next block, so that its rows' ids are known as they are read. */
+export async function reserveBlockId(db: Db): Promise<number> {
+  const result = await sql<{ id: number }>`SELECT nextval(pg_get_serial_sequence('observation_blocks', 'id')) AS id`.execute(db);
+  return Number(result.rows[0].id);
 }
 
 /**
- * What insertObservations writes of an observation, made once, as it is read. The record is the
- * observation as JSON, what makes it the observation it is first: the same source reporting the same
- * thing (kind, type, subject, other parties, evidence) at the same time is one observation, however
- * often the file is ingested, so the key is 128 bits of SHA-256 of the record up to the end of its
- * evidence, as a uuid (a fixed 16 bytes that the unique index compares with memcmp). What follows
- * (receipt time, severity, reliability, TLP, free text) may differ between ingests of the same thing.
+ * Writes a block of the batch. It counts as stored (found by searches, retro-matching and
+ * deduplication) only once completeBlocks marks it, in the transaction that records its findings.
+ * Compression runs on libuv's thread pool, beside the JavaScript that reads the next rows.
  */
-export function storedRow(o: Observation): StoredRow {
-  const { source, observedAt, kind, type, subject, others, evidence, receivedAt, severity, reliability, tlp, hostname, malware, cve, description } = o;
-  const record = JSON.stringify({ source, observedAt, kind, type, subject, others, evidence, receivedAt, severity, reliability, tlp, hostname, malware, cve, description });
-  // Only text follows the receipt time, and no key can hide in text: its last mention is the one.
-  const h = hash('sha256', record.slice(0, record.lastIndexOf(',"receivedAt":')), 'hex');
-  const host = subjectHost(o);
-  return {
-    // Joined rather than concatenated: one flat string, not a chain of pieces, as it is kept until written.
-    key: [h.slice(0, 8), h.slice(8, 12), h.slice(12, 16), h.slice(16, 20), h.slice(20, 32)].join('-'),
-    observedAt,
-    network: subjectNetwork(o),
-    host: host && reverseLabels(host),
-    asn: subject.asn,
-    record,
-  };
+export async function writeBlock(db: Db, batchId: number, sourceId: number, block: BlockBuilder): Promise<void> {
+  const [records, subjects] = await Promise.all([deflate(block.records.bytes, { level: 1 }), deflate(block.subjects.bytes, { level: 1 })]);
+  const keys = Buffer.from(block.keys.buffer, 0, block.size * 8);
+  await sql`
+    INSERT INTO observation_blocks (id, batch_id, source_id, observed_from, observed_until, rows, records, subjects, keys)
+    OVERRIDING SYSTEM VALUE
+    VALUES (${block.id}, ${batchId}, ${sourceId}, ${block.from}, ${block.until}, ${block.size}, ${records}, ${subjects}, ${keys})`.execute(db);
+}
+
+/** Marks the batch's blocks written so far as stored. */
+export async function completeBlocks(db: Db, batchId: number): Promise<void> {
+  await sql`UPDATE observation_blocks SET complete = true WHERE batch_id = ${batchId} AND NOT complete`.execute(db);
+}
+
+/** Removes what a failed ingest wrote but never completed. */
+export async function discardIncompleteBlocks(db: Db, batchId: number): Promise<void> {
+  await sql`DELETE FROM observation_blocks WHERE batch_id = ${batchId} AND NOT complete`.execute(db);
 }
 
 /**
- * Stores the observations that are new; returns, per input, its id when it was new and undefined
- * when the store already had it (or it came earlier in the same list).
+ * The identities the store holds for the source between two times, but for those of one batch (the
+ * ingest asking), added to `seen`, block by block (those in `loaded` are skipped and those read are
+ * added). Returns how many were already in `seen`: observations another ingest stored that the one
+ * asking has too.
  */
-export async function insertObservations(db: Db, batchId: number, sourceId: number, rows: StoredRow[]): Promise<Array<number | undefined>> {
-  if (rows.length === 0) return [];
-  // The first of each key, in key order: concurrent inserts then wait on each other's keys in one
-  // order and never deadlock.
-  const firstOfKey = new Map<string, StoredRow>();
-  for (const row of rows) if (!firstOfKey.has(row.key)) firstOfKey.set(row.key, row);
-  const freshKeys = [...firstOfKey.keys()].sort();
-  const fresh = freshKeys.map((key) => firstOfKey.get(key)!);
-  // The new ones come back as one text (`key id,key id…`): cheaper to read than a row each.
-  const result = await sql<{ inserted: string | null }>`
-    WITH inserted AS (
-      INSERT INTO observations (dedupe_key, batch_id, source_id, observed_at, subject_net, subject_host_rev, subject_asn, record)
-      SELECT u.key, ${batchId}::bigint, ${sourceId}::bigint, u.observed_at, u.net, u.host, u.asn, u.record
-      FROM unnest(
-        ${sqlArray(freshKeys, 'uuid')}, ${sqlArray(fresh.map((r) => r.observedAt), 'timestamptz')}, ${sqlArray(fresh.map((r) => r.network), 'cidr')},
-        ${sqlArray(fresh.map((r) => r.host), 'text')},
-        ${sqlArray(fresh.map((r) => r.asn), 'bigint')}, ${sqlArray(fresh.map((r) => r.record), 'json')}
-      ) AS u(key, observed_at, net, host, asn, record)
-      ON CONFLICT (observed_at, dedupe_key) DO NOTHING
-      RETURNING id, dedupe_key
-    )
-    SELECT string_agg(dedupe_key || ' ' || id, ',') AS inserted FROM inserted`.execute(db);
-  const ids = new Map<string, number>();
-  for (const pair of result.rows[0].inserted?.split(',') ?? []) ids.set(pair.slice(0, 36), Number(pair.slice(37)));
-  // The same row twice in one file: only its first occurrence counts as new.
-  return rows.map(({ key }) => {
-    const id = ids.get(key);
-    ids.delete(key);
-    return id;
-  });
+export async function absorbStoredKeys(
+  db: Db,
+  range: { sourceId: number; exceptBatch: number; from: string; until: string },
+  seen: SeenKeys,
+  loaded: Set<number>,
+): Promise<number> {
+  const blocks = await sql<{ id: number }>`
+    SELECT id FROM observation_blocks
+    WHERE source_id = ${range.sourceId} AND batch_id <> ${range.exceptBatch} AND complete AND observed_until >= ${range.from}::timestamptz AND observed_from <= ${range.until}::timestamptz`.execute(db);
+  const unread = blocks.rows.map((b) => Number(b.id)).filter((id) => !loaded.has(id));
+  let shared = 0;
+  for (const id of unread) {
+    loaded.add(id);
+    const { keys } = await db.selectFrom('observation_blocks').select('keys').where('id', '=', id).executeTakeFirstOrThrow();
+    const halves = new Int32Array(new Uint8Array(keys).buffer);
+    // An observation purged from its block leaves a zero hash.
+    for (let i = 0; i < halves.length; i += 2) if ((halves[i] !== 0 || halves[i + 1] !== 0) && seen.firstLineOfHash(halves[i], halves[i + 1], 1) !== undefined) shared++;
+  }
+  return shared;
 }
 
 export interface StoredObservation extends Observation {
@@ -116,25 +99,146 @@ export function scopeOf(indicator: string): Scope | undefined {
   return domain?.ok ? { domain: domain.value } : undefined;
 }
 
-/** Observations within the scope (a network overlapping it, a domain or its subdomains, the AS), newest first. */
-export async function listObservations(db: Db, filter: { scope?: Scope; since?: Date; limit?: number } = {}): Promise<StoredObservation[]> {
-  let query = db.selectFrom('observations').select(['id', 'source_id', 'record']).orderBy('observed_at', 'desc').orderBy('id', 'desc');
-  if (filter.limit !== undefined) query = query.limit(filter.limit);
-  if (filter.since) query = query.where('observed_at', '>=', filter.since);
-  const scope = filter.scope;
-  if (scope && 'network' in scope) {
-    // Overlap (`&&`) in two halves the btree serves: inside the scope (a range scan), or one of its supernets.
-    const net = sql`${scope.network}::cidr`;
-    query = query.where(sql<boolean>`(subject_net <<= ${net} OR subject_net = ANY(ARRAY(SELECT set_masklen(${net}, l) FROM generate_series(0, masklen(${net}) - 1) AS l)))`);
-  } else if (scope && 'domain' in scope) {
-    const rev = reverseLabels(scope.domain);
-    query = query.where((eb) => eb.or([eb('subject_host_rev', '=', rev), eb('subject_host_rev', 'like', `${rev.replace(/[\\%_]/g, '\\$&')}.%`)]));
-  } else if (scope) query = query.where('subject_asn', '=', scope.asn);
-  return (await query.execute()).map((r) => ({ ...r.record, id: r.id, sourceId: r.source_id }));
+/** The scope as an index of one asset: a search finds what matching would find for an asset so registered. */
+function scopeIndex(scope: Scope): AssetIndex {
+  const asset: IndexedAsset =
+    'network' in scope
+      ? { id: 1, organisationId: 0, kind: 'cidr', value: scope.network, verified: true }
+      : 'domain' in scope
+        ? { id: 1, organisationId: 0, kind: 'domain', value: scope.domain, verified: true }
+        : { id: 1, organisationId: 0, kind: 'asn', value: String(scope.asn), verified: true };
+  return AssetIndex.build([asset]);
 }
 
-/** Removes observations older than the retention period (their links to findings go with them); findings keep their own dates. */
-export async function purgeObservations(db: Db, before: Date): Promise<number> {
-  const result = await db.deleteFrom('observations').where('observed_at', '<', before).executeTakeFirst();
-  return Number(result.numDeletedRows);
+const BLOCKS_A_PAGE = 32;
+
+const linesOf = async (compressed: Uint8Array): Promise<string[]> => (await inflate(compressed)).toString('utf8').split('\n');
+
+/**
+ * The stored observations whose subject the index matches (every one without an index), observed at
+ * or after `since`, newest first, `limit` at most. Blocks are read newest first and their subjects
+ * matched with the same rules as forward matching; a block's records are only read when one of its
+ * subjects matched.
+ */
+export async function scanObservations(db: Db, filter: { index?: AssetIndex; since?: Date; limit?: number } = {}): Promise<StoredObservation[]> {
+  const { index, since, limit = Infinity } = filter;
+  const found: StoredObservation[] = [];
+  let after: { until: Date; id: number } | undefined;
+  for (;;) {
+    let query = db
+      .selectFrom('observation_blocks')
+      .select(['id', 'source_id', 'observed_until', 'subjects'])
+      .where('complete', '=', true)
+      .orderBy('observed_until', 'desc')
+      .orderBy('id', 'desc')
+      .limit(BLOCKS_A_PAGE);
+    if (since) query = query.where('observed_until', '>=', since);
+    if (after) query = query.where(sql<boolean>`(observed_until, id) < (${after.until}, ${after.id})`);
+    const blocks = await query.execute();
+    for (const block of blocks) {
+      // Blocks come newest last observation first: once `limit` are found, a block whose newest is older than all of them adds none.
+      if (found.length >= limit && block.observed_until.toISOString() < found[limit - 1].observedAt) return found;
+      const rows = index ? matchingRows(index, await linesOf(block.subjects)) : undefined;
+      if (rows?.length === 0) continue;
+      const { records } = await db.selectFrom('observation_blocks').select('records').where('id', '=', block.id).executeTakeFirstOrThrow();
+      const lines = await linesOf(records);
+      for (const row of rows ?? lines.keys()) {
+        if (lines[row] === '') continue;
+        const observation = JSON.parse(lines[row]) as Observation;
+        if (since && Date.parse(observation.observedAt) < since.getTime()) continue;
+        found.push({ ...observation, id: observationId(block.id, row), sourceId: block.source_id });
+      }
+      found.sort((a, b) => (a.observedAt === b.observedAt ? b.id - a.id : a.observedAt < b.observedAt ? 1 : -1));
+      if (found.length > limit) found.length = limit;
+    }
+    if (blocks.length < BLOCKS_A_PAGE) return found;
+    const last = blocks[blocks.length - 1];
+    after = { until: last.observed_until, id: last.id };
+  }
 }
+
+function matchingRows(index: AssetIndex, subjects: string[]): number[] {
+  const rows: number[] = [];
+  subjects.forEach((line, row) => {
+    if (line !== '' && matchObservation(index, { subject: JSON.parse(line) as Indicators }).length > 0) rows.push(row);
+  });
+  return rows;
+}
+
+/** Observations within the scope (a network overlapping it, a domain or its subdomains, the AS), newest first. */
+export function listObservations(db: Db, filter: { scope?: Scope; since?: Date; limit?: number } = {}): Promise<StoredObservation[]> {
+  return scanObservations(db, { index: filter.scope && scopeIndex(filter.scope), since: filter.since, limit: filter.limit });
+}
+
+/** The observations with these ids, as stored (those purged are left out). */
+export async function observationsById(db: Db, ids: number[]): Promise<StoredObservation[]> {
+  const byBlock = new Map<number, number[]>();
+  for (const id of ids) {
+    const block = blockOfObservation(id);
+    byBlock.set(block, [...(byBlock.get(block) ?? []), rowOfObservation(id)]);
+  }
+  if (byBlock.size === 0) return [];
+  const blocks = await db.selectFrom('observation_blocks').select(['id', 'source_id', 'records']).where('id', 'in', [...byBlock.keys()]).execute();
+  const found: StoredObservation[] = [];
+  for (const block of blocks) {
+    const lines = await linesOf(block.records);
+    for (const row of byBlock.get(block.id)!) {
+      if (lines[row]) found.push({ ...(JSON.parse(lines[row]) as Observation), id: observationId(block.id, row), sourceId: block.source_id });
+    }
+  }
+  return found;
+}
+
+/**
+ * Removes the observations older than the retention period, and the blocks of ingests that failed;
+ * findings keep their own dates and forget the observations gone. A block whose every observation is
+ * old goes whole; in a block that also holds newer ones, the old rows are emptied in place, so that
+ * every other row keeps its id. Returns how many observations went.
+ */
+export async function purgeObservations(db: Db, before: Date): Promise<number> {
+  return db.transaction().execute(async (tx) => {
+    const gone = await sql<{ id: number; rows: number; complete: boolean }>`
+      DELETE FROM observation_blocks b
+      WHERE observed_until < ${before} OR (NOT complete AND NOT EXISTS (SELECT 1 FROM batches WHERE id = b.batch_id AND status = 'running'))
+      RETURNING id, rows, complete`.execute(tx);
+    let purged = gone.rows.filter((b) => b.complete).reduce((sum, b) => sum + b.rows, 0);
+    const emptied: number[] = [];
+    const straddling = await tx
+      .selectFrom('observation_blocks')
+      .select(['id', 'records', 'subjects', 'keys'])
+      .where('complete', '=', true)
+      .where('observed_from', '<', before)
+      .execute();
+    for (const block of straddling) {
+      const [records, subjects] = await Promise.all([linesOf(block.records), linesOf(block.subjects)]);
+      const keys = new Int32Array(new Uint8Array(block.keys).buffer);
+      let from: string | undefined;
+      records.forEach((line, row) => {
+        if (line === '') return;
+        const observedAt = new Date((JSON.parse(line) as Observation).observedAt);
+        if (observedAt >= before) {
+          if (from === undefined || observedAt.toISOString() < from) from = observedAt.toISOString();
+          return;
+        }
+        records[row] = subjects[row] = '';
+        keys[2 * row] = keys[2 * row + 1] = 0;
+        emptied.push(observationId(block.id, row));
+      });
+      await sql`
+        UPDATE observation_blocks SET observed_from = ${from}, keys = ${Buffer.from(keys.buffer)},
+          records = ${await deflate(records.join('\n'), { level: 1 })}, subjects = ${await deflate(subjects.join('\n'), { level: 1 })}
+        WHERE id = ${block.id}`.execute(tx);
+    }
+    purged += emptied.length;
+    const blocks = gone.rows.map((b) => Number(b.id));
+    if (blocks.length + emptied.length > 0) {
+      await sql`
+        UPDATE findings SET observations = ARRAY(SELECT o FROM unnest(observations) AS o WHERE NOT (o / ${BLOCK_ID_DIVISOR} = ANY(${blocks}::bigint[]) OR o = ANY(${emptied}::bigint[])))
+        WHERE EXISTS (SELECT 1 FROM unnest(observations) AS o WHERE o / ${BLOCK_ID_DIVISOR} = ANY(${blocks}::bigint[]) OR o = ANY(${emptied}::bigint[]))`.execute(tx);
+    }
+    return purged;
+  });
+}
+
+/** Integer division of an observation id by this is its block id (see block.ts). */
+const BLOCK_ID_DIVISOR = observationId(1, 0);

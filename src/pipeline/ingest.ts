@@ -1,22 +1,24 @@
 /**
- * One file in, end to end: detect its format, parse it as a stream, store the new observations,
- * match them against the asset index and turn the matches into findings, chunk by chunk, each
- * chunk in one transaction. Bad rows are recorded with their line and field and skipped.
+ * One file in, end to end: detect its format, parse it as a stream, leave out what the source has
+ * reported before, store the new observations by the block, match them against the asset index and
+ * add the matches up into findings. Bad rows are recorded with their line and field and skipped.
  */
 import { createReadStream } from 'node:fs';
 import { open, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
-import type { Kysely } from 'kysely';
-import { recordMatches, type Match } from '../findings/index.ts';
+import { sql, type Kysely } from 'kysely';
+import { SeenKeys } from '../collections/seen-keys.ts';
+import { KoppelError } from '../errors.ts';
+import { FindingGroups, writeFindings } from '../findings/index.ts';
 import { finishBatch, recordRowErrors, ROW_ERRORS_KEPT, startBatch, type BatchCounts } from '../intake/batches.ts';
 import { detectFormat, formatByName, type RowError } from '../intake/index.ts';
 import { sourceForIngest } from '../intake/sources.ts';
-import type { AssetIndex } from '../matching/index.ts';
-import { insertObservations, storedRow, type StoredRow } from '../observations/index.ts';
+import { matchObservation, type AssetIndex } from '../matching/index.ts';
+import { absorbStoredKeys, BlockBuilder, blockRow, completeBlocks, discardIncompleteBlocks, reserveBlockId, writeBlock } from '../observations/index.ts';
 import type { Database } from '../store/index.ts';
-import { matchesOf, storedMatch, type PendingMatch } from './matcher.ts';
+import { sightingOf } from './matcher.ts';
 
 export interface IngestRequest {
   file: string;
@@ -39,14 +41,15 @@ export interface IngestReport extends BatchCounts {
   errors: RowError[];
 }
 
-/** A row read and matched, waiting to be written; its matches get the id the row is stored with. */
-interface Pending {
-  row: StoredRow;
-  matches: PendingMatch[];
-}
-
-const CHUNK = 5000;
-const WRITES_IN_FLIGHT = 2;
+/** Block writes under way while the next rows are read. */
+const BLOCK_WRITES_IN_FLIGHT = 2;
+/**
+ * Findings held before they are written: all of a report of a few million rows (a threat reported
+ * several times in one file is written once), a bounded memory for a file of any size.
+ */
+const GROUPS_PER_FLUSH = 250_000;
+/** The first key of the advisory lock an ingest takes on its source while it completes blocks. */
+const INGEST_LOCK = 0x6b6f70;
 const HEAD_BYTES = 64 * 1024;
 
 /** The first bytes of the file as text, looking through gzip compression. */
@@ -76,40 +79,55 @@ export async function ingestFile(db: Kysely<Database>, index: AssetIndex, reques
   const batch = await startBatch(db, source.id, request.file, format.name);
   const counts: BatchCounts = { rows: 0, observations: 0, duplicates: 0, rejected: 0, findingsNew: 0, findingsSeenAgain: 0 };
   const errors: RowError[] = [];
-  let pendingErrors: RowError[] = [];
-  let chunk: Pending[] = [];
-
-  const write = (pending: Pending[], rowErrors: RowError[]) =>
-    db.transaction().execute(async (tx) => {
-      await recordRowErrors(tx, batch, rowErrors);
-      const ids = await insertObservations(tx, batch, source.id, pending.map((p) => p.row));
-      const matches: Match[] = [];
-      pending.forEach((p, i) => {
-        const observationId = ids[i];
-        if (observationId === undefined) counts.duplicates++;
-        else {
-          counts.observations++;
-          for (const match of p.matches) matches.push(storedMatch(match, observationId));
-        }
-      });
-      const findings = await recordMatches(tx, matches);
-      counts.findingsNew += findings.created;
-      counts.findingsSeenAgain += findings.seenAgain;
-    });
-  // Chunks are written while the next is parsed, two at a time: on PostgreSQL each on its own
-  // connection, so the database works on one while waiting on the other's results. Both take their
-  // rows in one fixed order (see insertObservations and recordMatches), so they never deadlock.
+  let rowErrors: RowError[] = [];
+  // The identities of what the source's stored observations hold, read day by day as the file reaches
+  // each, and of every row of this file read so far.
+  const seen = new SeenKeys();
+  const loadedBlocks = new Set<number>();
+  const loadedDays = new Set<string>();
+  const storedKeysOf = (from: string, until: string) => absorbStoredKeys(db, { sourceId: source.id, exceptBatch: batch, from, until }, seen, loadedBlocks);
+  const groups = new FindingGroups();
+  let block: BlockBuilder | undefined;
+  let written = { from: '', until: '' };
   const writes: Promise<void>[] = [];
-  const flush = async () => {
-    const pending = chunk;
-    const rowErrors = pendingErrors;
-    chunk = [];
-    pendingErrors = [];
-    if (writes.length >= WRITES_IN_FLIGHT) await writes.shift();
-    const writing = write(pending, rowErrors);
+
+  const writeFullBlock = async () => {
+    if (!block) return;
+    const full = block;
+    block = undefined;
+    written = { from: !written.from || full.from < written.from ? full.from : written.from, until: full.until > written.until ? full.until : written.until };
+    if (writes.length >= BLOCK_WRITES_IN_FLIGHT) await writes.shift();
+    const writing = writeBlock(db, batch, source.id, full);
     // Keep an unobserved failure from crashing the process; it is awaited (and thrown) below.
     writing.catch(() => undefined);
     writes.push(writing);
+  };
+  // The blocks written since the last flush count as stored in the transaction that records their
+  // findings, so that what a failed ingest leaves is either both or neither. Two ingests of one source
+  // complete their blocks one at a time; the second finds what the first stored meanwhile, and fails
+  // rather than count an observation twice.
+  const flush = async () => {
+    await writeFullBlock();
+    await Promise.all(writes.splice(0));
+    const list = groups.take();
+    const pendingErrors = rowErrors;
+    const range = written;
+    rowErrors = [];
+    written = { from: '', until: '' };
+    await db.transaction().execute(async (tx) => {
+      if (range.from) {
+        await sql`SELECT pg_advisory_xact_lock(${INGEST_LOCK}, ${source.id}::int)`.execute(tx);
+        const meanwhile = await absorbStoredKeys(tx, { sourceId: source.id, exceptBatch: batch, from: range.from, until: range.until }, seen, loadedBlocks);
+        if (meanwhile > 0) {
+          throw new KoppelError('conflict', `another ingest of source ${source.name} stored ${meanwhile} of the same observations meanwhile; ingest ${request.file} again to add the rest`);
+        }
+        await completeBlocks(tx, batch);
+      }
+      await recordRowErrors(tx, batch, pendingErrors);
+      const findings = await writeFindings(tx, list);
+      counts.findingsNew += findings.created;
+      counts.findingsSeenAgain += findings.seenAgain;
+    });
   };
 
   try {
@@ -129,17 +147,32 @@ export async function ingestFile(db: Kysely<Database>, index: AssetIndex, reques
       if ('error' in row) {
         counts.rejected++;
         if (errors.length < 100) errors.push(row.error);
-        if (counts.rejected <= ROW_ERRORS_KEPT) pendingErrors.push(row.error);
-      } else {
-        chunk.push({ row: storedRow(row.observation), matches: matchesOf(index, row.observation, source.id) });
-        if (chunk.length >= CHUNK) await flush();
+        if (counts.rejected <= ROW_ERRORS_KEPT) rowErrors.push(row.error);
+        continue;
       }
+      const stored = blockRow(row.observation);
+      const day = stored.observedAt.slice(0, 10);
+      if (!loadedDays.has(day)) {
+        loadedDays.add(day);
+        await storedKeysOf(`${day}T00:00:00.000Z`, `${day}T23:59:59.999Z`);
+      }
+      if (seen.firstLineOfHash(stored.high, stored.low, counts.rows) !== undefined) {
+        counts.duplicates++;
+        continue;
+      }
+      block ??= new BlockBuilder(await reserveBlockId(db));
+      const id = block.add(stored);
+      counts.observations++;
+      const reached = matchObservation(index, row.observation);
+      if (reached.length > 0) groups.add(sightingOf(row.observation, source.id, id), reached);
+      if (block.full) await writeFullBlock();
+      if (groups.size >= GROUPS_PER_FLUSH) await flush();
     }
     await flush();
-    await Promise.all(writes);
     await finishBatch(db, batch, counts);
   } catch (error) {
     await Promise.allSettled(writes);
+    await discardIncompleteBlocks(db, batch);
     await finishBatch(db, batch, counts, (error as Error).message);
     throw error;
   }

@@ -6,9 +6,9 @@
 import type { Kysely } from 'kysely';
 import type { Bus } from '../bus/index.ts';
 import { wholeNumber, type Environment } from '../config.ts';
-import { recordMatches, type Match } from '../findings/index.ts';
+import { FindingGroups, writeFindings, type Sighting } from '../findings/index.ts';
 import { AssetIndex, matchObservation, type IndexedAsset } from '../matching/index.ts';
-import { listObservations, type Observation, type Scope } from '../observations/index.ts';
+import { scanObservations, type Observation } from '../observations/index.ts';
 import type { AssetChanges } from '../registry/index.ts';
 import type { Database } from '../store/index.ts';
 
@@ -37,40 +37,20 @@ export function threatIndicator(observation: Observation): string {
   return s.url ?? s.ip ?? s.network ?? s.domain ?? s.email ?? (s.asn !== undefined ? `AS${s.asn}` : '');
 }
 
-/** A match whose observation is not stored yet. */
-export type PendingMatch = Omit<Match, 'observationId'>;
-
-/** The match of the observation stored with the id. Field by field: a spread copies several times slower. */
-export const storedMatch = (m: PendingMatch, observationId: number): Match => ({
-  organisationId: m.organisationId,
-  assetId: m.assetId,
+/** The observation stored with the id as findings see it. */
+export const sightingOf = (observation: Observation, sourceId: number, observationId: number): Sighting => ({
   observationId,
-  sourceId: m.sourceId,
-  kind: m.kind,
-  type: m.type,
-  indicator: m.indicator,
-  severity: m.severity,
-  tlp: m.tlp,
-  observedAt: m.observedAt,
-  receivedAt: m.receivedAt,
+  sourceId,
+  kind: observation.kind,
+  type: observation.type,
+  indicator: threatIndicator(observation),
+  severity: observation.severity,
+  tlp: observation.tlp,
+  observedAt: observation.observedAt,
+  receivedAt: observation.receivedAt,
+  port: observation.subject.port,
+  malware: observation.malware,
 });
-
-/** The observation's matches as the raw material of findings, but for the id it is stored with. */
-export function matchesOf(index: AssetIndex, observation: Observation, sourceId: number): PendingMatch[] {
-  const indicator = threatIndicator(observation);
-  return matchObservation(index, observation).map((m) => ({
-    organisationId: m.organisationId,
-    assetId: m.assetId,
-    sourceId,
-    kind: observation.kind,
-    type: observation.type,
-    indicator,
-    severity: observation.severity,
-    tlp: observation.tlp,
-    observedAt: observation.observedAt,
-    receivedAt: observation.receivedAt,
-  }));
-}
 
 export interface Matcher {
   /** The index of every registered network asset, current with the registry. */
@@ -106,26 +86,18 @@ export function attachMatcher(db: Db, bus: Bus, env: Environment): Matcher {
 }
 
 /**
- * A company that enrols today hears about the compromised host reported yesterday: each new
- * asset is looked up in the stored observations of the retro window, through the same matching
- * rules as forward matching (an index holding just the new assets).
+ * A company that enrols today hears about the compromised host reported yesterday: the stored
+ * observations of the retro window are matched, with the rules of forward matching, against an
+ * index holding just the new assets. One scan serves every asset of a change, however many.
  */
 export async function retroMatch(db: Db, changes: AssetChanges, retroDays: number, now = new Date()): Promise<{ created: number; seenAgain: number }> {
   const added = changes.added.filter((a) => isIndexed(a.kind));
   if (added.length === 0) return { created: 0, seenAgain: 0 };
   const index = AssetIndex.build(added.map((a) => ({ id: a.id, organisationId: a.organisationId, kind: a.kind as IndexedKind, value: a.value, verified: a.verification !== 'unverified' })));
   const since = new Date(now.getTime() - retroDays * 86_400_000);
-  const matches: Match[] = [];
-  const seen = new Set<number>();
-  for (const asset of added) {
-    const scope: Scope = asset.kind === 'asn' ? { asn: Number(asset.value) } : asset.kind === 'domain' ? { domain: asset.value } : { network: asset.kind === 'ip' ? hostNetwork(asset.value) : asset.value };
-    for (const observation of await listObservations(db, { scope, since })) {
-      if (seen.has(observation.id)) continue;
-      seen.add(observation.id);
-      for (const match of matchesOf(index, observation, observation.sourceId)) matches.push(storedMatch(match, observation.id));
-    }
+  const groups = new FindingGroups();
+  for (const observation of await scanObservations(db, { index, since })) {
+    groups.add(sightingOf(observation, observation.sourceId, observation.id), matchObservation(index, observation));
   }
-  return recordMatches(db, matches);
+  return writeFindings(db, groups.take());
 }
-
-const hostNetwork = (address: string) => `${address}/${address.includes(':') ? 128 : 32}`;

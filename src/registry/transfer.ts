@@ -11,7 +11,7 @@ import type { Database } from '../store/index.ts';
 import { ASSET_KINDS, parseAssetValue, type AssetKind, type AssetValue } from './asset-value.ts';
 import { VERIFICATIONS, type Actor, type ContactInput, type OrganisationInput, type Verification } from './model.ts';
 import { CSV_COLUMNS, JSON_FORMAT, isJsonFile, readRecords, type JsonOrganisation, type RegistryRecord } from './transfer-format.ts';
-import { SeenKeys } from './seen-keys.ts';
+import { SeenKeys } from '../collections/seen-keys.ts';
 import { checkContact, checkOrganisation } from './validate.ts';
 
 type Db = Kysely<Database>;

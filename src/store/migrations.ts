@@ -3,6 +3,9 @@
  * order at start-up. A migration, once released, is never edited: add a new one.
  */
 import { sql, type Kysely, type Migration } from 'kysely';
+import { BlockBuilder, blockRow, type Observation } from '../observations/index.ts';
+import { reserveBlockId, writeBlock } from '../observations/store.ts';
+import type { Database } from './schema.ts';
 
 const registry: Migration = {
   async up(db: Kysely<unknown>) {
@@ -349,6 +352,94 @@ const aliasesWithoutPendingList: Migration = {
   },
 };
 
+/**
+ * Observations stored by the block (see observations/block.ts) instead of a row each: a row with its
+ * five index entries cost more than everything else an ingest does. A finding names its latest
+ * observations and keeps the port and malware of the last, which notices read. Findings no longer
+ * check their organisation by a foreign key on every upsert; deleting an organisation deletes them
+ * through a trigger, as links go with what they link. Observations already stored move into blocks.
+ */
+const observationBlocks: Migration = {
+  async up(db: Kysely<unknown>) {
+    await sql`
+      CREATE TABLE observation_blocks (
+        id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        batch_id bigint NOT NULL,
+        source_id bigint NOT NULL,
+        complete boolean NOT NULL DEFAULT false,
+        observed_from timestamptz NOT NULL,
+        observed_until timestamptz NOT NULL,
+        rows integer NOT NULL,
+        records bytea NOT NULL,
+        subjects bytea NOT NULL,
+        keys bytea NOT NULL
+      )`.execute(db);
+    // Already deflated, or hashes: compressing them again would cost time and save nothing.
+    for (const column of ['records', 'subjects', 'keys']) await sql.raw(`ALTER TABLE observation_blocks ALTER COLUMN ${column} SET STORAGE EXTERNAL`).execute(db);
+    await sql`CREATE INDEX observation_blocks_time ON observation_blocks (observed_until, id)`.execute(db);
+    await sql`CREATE INDEX observation_blocks_source ON observation_blocks (source_id, observed_until)`.execute(db);
+    await sql`ALTER TABLE findings ADD COLUMN observations bigint[] NOT NULL DEFAULT '{}', ADD COLUMN port integer, ADD COLUMN malware text`.execute(db);
+
+    await sql`CREATE TEMPORARY TABLE moved (old_id bigint PRIMARY KEY, new_id bigint NOT NULL)`.execute(db);
+    const store = db as unknown as Kysely<Database>;
+    let block: BlockBuilder | undefined;
+    let owner = '';
+    let moved: [number[], number[]] = [[], []];
+    const flush = async () => {
+      if (block) await writeBlock(store, Number(owner.split(' ')[0]), Number(owner.split(' ')[1]), block);
+      await sql`INSERT INTO moved SELECT * FROM unnest(${moved[0]}::bigint[], ${moved[1]}::bigint[])`.execute(db);
+      block = undefined;
+      moved = [[], []];
+    };
+    let after = { owner: '', id: 0 };
+    for (;;) {
+      const page = await sql<{ id: number; owner: string; record: Observation }>`
+        SELECT id, coalesce(batch_id, 0) || ' ' || source_id AS owner, record FROM observations
+        WHERE (coalesce(batch_id, 0) || ' ' || source_id, id) > (${after.owner}, ${after.id})
+        ORDER BY coalesce(batch_id, 0) || ' ' || source_id, id LIMIT 10000`.execute(db);
+      for (const row of page.rows) {
+        if (block && (row.owner !== owner || block.full)) await flush();
+        owner = row.owner;
+        block ??= new BlockBuilder(await reserveBlockId(store));
+        moved[0].push(Number(row.id));
+        moved[1].push(block.add(blockRow(row.record)));
+      }
+      if (page.rows.length < 10000) break;
+      const last = page.rows[page.rows.length - 1];
+      after = { owner: last.owner, id: Number(last.id) };
+    }
+    await flush();
+    await sql`UPDATE observation_blocks SET complete = true`.execute(db);
+    await sql`
+      WITH ranked AS (
+        SELECT fo.finding_id, m.old_id, m.new_id, row_number() OVER (PARTITION BY fo.finding_id ORDER BY ob.observed_at DESC, m.new_id DESC) AS rank
+        FROM finding_observations fo JOIN moved m ON m.old_id = fo.observation_id JOIN observations ob ON ob.id = fo.observation_id
+      ), latest AS (
+        SELECT finding_id, array_agg(new_id ORDER BY new_id) AS ids, max(old_id) FILTER (WHERE rank = 1) AS newest
+        FROM ranked WHERE rank <= 20 GROUP BY finding_id
+      )
+      UPDATE findings f SET observations = latest.ids, port = (ob.record -> 'subject' ->> 'port')::int, malware = ob.record ->> 'malware'
+      FROM latest JOIN observations ob ON ob.id = latest.newest
+      WHERE f.id = latest.finding_id`.execute(db);
+    await sql`DROP TABLE moved`.execute(db);
+    await sql`DROP TABLE finding_observations`.execute(db);
+    await sql`DROP TABLE observations`.execute(db);
+    await sql`DROP FUNCTION observations_unlink()`.execute(db);
+    await sql`
+      CREATE OR REPLACE FUNCTION findings_unlink() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN
+        DELETE FROM finding_assets WHERE finding_id IN (SELECT id FROM gone);
+        RETURN NULL;
+      END $$`.execute(db);
+    await sql`ALTER TABLE findings DROP CONSTRAINT findings_organisation_id_fkey`.execute(db);
+    await sql`
+      CREATE FUNCTION organisations_unlink() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN
+        DELETE FROM findings WHERE organisation_id IN (SELECT id FROM gone);
+        RETURN NULL;
+      END $$`.execute(db);
+    await sql`CREATE TRIGGER organisations_unlink AFTER DELETE ON organisations REFERENCING OLD TABLE AS gone FOR EACH STATEMENT EXECUTE FUNCTION organisations_unlink()`.execute(db);
+  },
+};
+
 export const MIGRATIONS: Record<string, Migration> = {
   '0001-registry': registry,
   '0002-intake-and-findings': intake,
@@ -357,4 +448,5 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0005-observations-by-time': observationsByTime,
   '0006-all-clear': allClear,
   '0007-advisory-aliases-without-pending-list': aliasesWithoutPendingList,
+  '0008-observation-blocks': observationBlocks,
 };

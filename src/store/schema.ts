@@ -4,7 +4,7 @@ import type { Advisory, Epss, Kev, VexStatement } from '../advisories/model.ts';
 import type { Confidence } from '../versions/match.ts';
 import type { FindingStatus } from '../findings/model.ts';
 import type { PolicyOverrides } from '../notices/policy.ts';
-import type { Kind, Observation, Reliability, Severity, Tlp } from '../observations/model.ts';
+import type { Kind, Reliability, Severity, Tlp } from '../observations/model.ts';
 
 
 export interface OrganisationTable {
@@ -99,19 +99,22 @@ export interface BatchErrorTable {
   reason: string;
 }
 
-export interface ObservationTable {
+/** Up to BLOCK_ROWS observations of one ingest (see observations/block.ts). */
+export interface ObservationBlockTable {
   id: Generated<number>;
-  dedupe_key: string;
-  batch_id: number | null;
+  batch_id: number;
   source_id: number;
-  observed_at: Date;
-  /** The subject's address (as /32 or /128) or network, for range queries. */
-  subject_net: string | null;
-  /** The subject's domain (or URL host, e-mail domain) with its labels reversed: `nl.example.www`. */
-  subject_host_rev: string | null;
-  subject_asn: number | null;
-  /** The whole Observation as declared in observations/model.ts. */
-  record: Observation;
+  /** Set in the transaction that records the findings of its observations: only then do they count as stored. */
+  complete: Generated<boolean>;
+  observed_from: Date;
+  observed_until: Date;
+  rows: number;
+  /** The observations as JSON lines (each an Observation as declared in observations/model.ts), deflated. */
+  records: Uint8Array;
+  /** Their subjects' indicators as JSON lines, deflated: what searches and retro-matching read. */
+  subjects: Uint8Array;
+  /** Each one's identity hash, 8 bytes a row. */
+  keys: Uint8Array;
 }
 
 export interface FindingTable {
@@ -132,6 +135,11 @@ export interface FindingTable {
   status_changed_at: Generated<Date>;
   status_reason: string | null;
   last_notified_at: Date | null;
+  /** The ids of the latest observations behind it (see observations/block.ts), oldest first. */
+  observations: Generated<number[]>;
+  /** The port and malware family of the latest observation, for the notice. */
+  port: number | null;
+  malware: string | null;
 }
 
 export type NoticeStatus = 'held' | 'queued' | 'sending' | 'sent' | 'dead' | 'rejected';
@@ -208,10 +216,9 @@ export interface Database {
   sources: SourceTable;
   batches: BatchTable;
   batch_errors: BatchErrorTable;
-  observations: ObservationTable;
+  observation_blocks: ObservationBlockTable;
   findings: FindingTable;
   finding_assets: { finding_id: number; asset_id: number };
-  finding_observations: { finding_id: number; observation_id: number };
   finding_decisions: { finding_id: number; action: 'send-now' | 'digest' | 'hold-for-review' | 'skip'; reason: string; due_at: Date | null; decided_at: Generated<Date> };
   settings: { key: string; value: unknown };
   notices: NoticeTable;

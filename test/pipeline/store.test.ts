@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { mkdtemp, writeFile } from 'node:fs/promises';
+import { gzipSync } from 'node:zlib';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
@@ -7,7 +8,8 @@ import { sql } from 'kysely';
 import { inProcessBus } from '../../src/bus/index.ts';
 import type { Context } from '../../src/context.ts';
 import { listFindings } from '../../src/findings/index.ts';
-import { listObservations, purgeObservations, type Observation } from '../../src/observations/index.ts';
+import { listBatches } from '../../src/intake/batches.ts';
+import { BLOCK_ROWS, listObservations, observationsById, purgeObservations, type Observation } from '../../src/observations/index.ts';
 import { attachMatcher, ingestFile } from '../../src/pipeline/index.ts';
 import { addAssets, addOrganisation, removeAsset, removeOrganisation, type Actor } from '../../src/registry/index.ts';
 import { onEachStore, freshStore, type TestStore } from '../stores.ts';
@@ -49,7 +51,12 @@ onEachStore('stored observations, findings and their links', (kind) => {
     await context.matcher.settled();
   };
   const findingsOf = async (org: string) => (await listFindings(context.store.db, { org })).map((f) => `${f.indicator} ${f.type} [${f.assets.join(' ')}] ${f.count}`).sort();
-  const count = async (table: 'finding_assets' | 'finding_observations') => (await sql<{ n: number }>`SELECT count(*)::int AS n FROM ${sql.table(table)}`.execute(context.store.db)).rows[0].n;
+  const assetLinks = async () => (await sql<{ n: number }>`SELECT count(*)::int AS n FROM finding_assets`.execute(context.store.db)).rows[0].n;
+  const observationsBehind = async (org: string) => {
+    const [finding] = await listFindings(context.store.db, { org });
+    const { observations } = await context.store.db.selectFrom('findings').select('observations').where('id', '=', finding.id).executeTakeFirstOrThrow();
+    return (await observationsById(context.store.db, observations)).map((o) => o.observedAt).sort();
+  };
 
   before(async () => {
     testStore = await freshStore(kind);
@@ -100,35 +107,94 @@ onEachStore('stored observations, findings and their links', (kind) => {
     assert.deepEqual([stored.type, stored.evidence], [type, evidence]);
   });
 
-  test('a file of several chunks, its rows repeated in another order in later chunks: each stored once, the counts exact', async () => {
+  test('a file of several blocks, its rows repeated in another order in later blocks: each stored once, the counts exact', async () => {
     await register('MANY', ['100.64.0.0/16']);
-    const unique = Array.from({ length: 6000 }, (_, i) => observation({ type: 'open-rdp', subject: { ip: `100.64.${i >> 8}.${i & 255}` } }));
+    const unique = Array.from({ length: BLOCK_ROWS + 1000 }, (_, i) => observation({ type: 'open-rdp', subject: { ip: `100.64.${i >> 8}.${i & 255}` } }));
     const report = await ingest('many.jsonl', [...unique, ...unique.slice(0, 4500).reverse()]);
-    assert.deepEqual([report.rows, report.observations, report.duplicates, report.findingsNew, report.findingsSeenAgain], [10_500, 6000, 4500, 6000, 0]);
-    const stored = await sql<{ n: number }>`SELECT count(*)::int AS n FROM observations WHERE batch_id = ${report.batch}`.execute(context.store.db);
-    assert.equal(stored.rows[0].n, 6000);
+    assert.deepEqual([report.rows, report.observations, report.duplicates, report.findingsNew, report.findingsSeenAgain], [unique.length + 4500, unique.length, 4500, unique.length, 0]);
+    const stored = await sql<{ blocks: number; rows: number }>`SELECT count(*)::int AS blocks, sum(rows)::int AS rows FROM observation_blocks WHERE batch_id = ${report.batch} AND complete`.execute(context.store.db);
+    assert.deepEqual(stored.rows[0], { blocks: 2, rows: unique.length });
     const findings = await listFindings(context.store.db, { org: 'MANY' });
-    assert.equal(findings.length, 6000);
+    assert.equal(findings.length, unique.length);
     assert.ok(findings.every((f) => f.count === 1));
+    const again = await ingest('many-again.jsonl', unique.slice(100, 200));
+    assert.deepEqual([again.observations, again.duplicates, again.findingsSeenAgain], [0, 100, 0], 'the same rows in another file of the source add nothing');
   });
 
   test('links go with the asset, the observation or the organisation they name', async () => {
     await register('GONE', ['198.51.100.0/24', '198.51.100.0/25']);
     const old = new Date(Date.now() - 100 * DAY).toISOString();
-    await ingest('gone.jsonl', [observation({ subject: { ip: '198.51.100.1' }, observedAt: old }), observation({ subject: { ip: '198.51.100.1' } })]);
-    assert.deepEqual(await findingsOf('GONE'), ['198.51.100.1 blocklist [198.51.100.0/24 198.51.100.0/25] 2']);
-    const links = [await count('finding_assets'), await count('finding_observations')];
+    const older = new Date(Date.now() - 120 * DAY).toISOString();
+    const recent = new Date(Date.now() - DAY).toISOString();
+    await ingest('gone-old.jsonl', [observation({ subject: { ip: '198.51.100.1' }, observedAt: older })]);
+    await ingest('gone.jsonl', [observation({ subject: { ip: '198.51.100.1' }, observedAt: old }), observation({ subject: { ip: '198.51.100.1' }, observedAt: recent })]);
+    assert.deepEqual(await findingsOf('GONE'), ['198.51.100.1 blocklist [198.51.100.0/24 198.51.100.0/25] 3']);
+    assert.equal((await observationsBehind('GONE')).length, 3);
+    const links = await assetLinks();
 
     await removeAsset(context.store.db, 'GONE', '198.51.100.0/25');
-    assert.deepEqual(await findingsOf('GONE'), ['198.51.100.1 blocklist [198.51.100.0/24] 2']);
-    assert.equal(await count('finding_assets'), links[0] - 1);
+    assert.deepEqual(await findingsOf('GONE'), ['198.51.100.1 blocklist [198.51.100.0/24] 3']);
+    assert.equal(await assetLinks(), links - 1);
 
-    assert.equal(await purgeObservations(context.store.db, new Date(Date.now() - 90 * DAY)), 1);
-    assert.equal(await count('finding_observations'), links[1] - 1);
-    assert.deepEqual(await findingsOf('GONE'), ['198.51.100.1 blocklist [198.51.100.0/24] 2'], 'a finding keeps its history');
+    // One block all old goes whole; in the other, the old row goes and the recent one stays.
+    assert.equal(await purgeObservations(context.store.db, new Date(Date.now() - 90 * DAY)), 2);
+    assert.deepEqual(await observationsBehind('GONE'), [recent]);
+    assert.deepEqual((await listObservations(context.store.db, { scope: { network: '198.51.100.1/32' } })).map((o) => o.observedAt), [recent]);
+    assert.deepEqual(await findingsOf('GONE'), ['198.51.100.1 blocklist [198.51.100.0/24] 3'], 'a finding keeps its history');
+    assert.equal(await purgeObservations(context.store.db, new Date(Date.now() - 90 * DAY)), 0, 'what is purged stays purged');
 
     await removeOrganisation(context.store.db, 'GONE');
-    assert.equal(await count('finding_assets'), links[0] - 2);
-    assert.equal(await count('finding_observations'), links[1] - 2);
+    assert.equal(await assetLinks(), links - 2);
+    assert.deepEqual(await findingsOf('GONE'), []);
+  });
+
+  test('two ingests of one source at the same time never count an observation twice', async () => {
+    await register('BOTH', ['100.65.0.0/16']);
+    const rows = Array.from({ length: BLOCK_ROWS + 500 }, (_, i) => observation({ type: 'open-vnc', subject: { ip: `100.65.${i >> 8}.${i & 255}` } }));
+    const file = path.join(dir, 'both.jsonl');
+    await writeFile(file, jsonl(rows));
+    const index = await context.matcher.index();
+    const outcomes = await Promise.allSettled([1, 2].map(() => ingestFile(context.store.db, index, { file, format: 'jsonl', source: 'feed' })));
+    const done = outcomes.filter((o) => o.status === 'fulfilled').map((o) => o.value);
+    const failed = outcomes.filter((o) => o.status === 'rejected').map((o) => (o.reason as Error).message);
+    assert.ok(done.length >= 1);
+    for (const message of failed) assert.match(message, /another ingest of source feed stored \d+ of the same observations meanwhile; ingest .*both\.jsonl again/);
+    assert.equal(done.reduce((sum, r) => sum + r.observations, 0), rows.length);
+    const findings = await listFindings(context.store.db, { org: 'BOTH' });
+    assert.equal(findings.length, rows.length);
+    assert.ok(findings.every((f) => f.count === 1));
+    const stored = await sql<{ n: number }>`SELECT coalesce(sum(rows), 0)::int AS n FROM observation_blocks WHERE subjects IS NOT NULL AND batch_id IN (SELECT id FROM batches WHERE file = ${file})`.execute(context.store.db);
+    assert.equal(stored.rows[0].n, rows.length, 'the failed ingest left no blocks behind');
+  });
+
+  test('an ingest that fails part-way leaves no observations and no findings; the file ingested again adds all', async () => {
+    await register('BROKEN', ['100.66.0.0/16']);
+    const rows = Array.from({ length: BLOCK_ROWS * 2 }, (_, i) => observation({ type: 'open-smb', subject: { ip: `100.66.${i >> 8}.${i & 255}` } }));
+    const whole = gzipSync(jsonl(rows));
+    const file = path.join(dir, 'broken.jsonl.gz');
+    await writeFile(file, whole.subarray(0, Math.floor(whole.length * 0.8)));
+    await assert.rejects(ingestFile(context.store.db, await context.matcher.index(), { file, format: 'jsonl', source: 'feed' }));
+    const [batch] = await listBatches(context.store.db, { limit: 1 });
+    assert.equal(batch.status, 'failed');
+    const left = await sql<{ n: number }>`SELECT count(*)::int AS n FROM observation_blocks WHERE batch_id = ${batch.id}`.execute(context.store.db);
+    assert.equal(left.rows[0].n, 0);
+    assert.deepEqual(await findingsOf('BROKEN'), []);
+    await writeFile(file, whole);
+    const report = await ingestFile(context.store.db, await context.matcher.index(), { file, format: 'jsonl', source: 'feed' });
+    assert.deepEqual([report.observations, report.duplicates, report.findingsNew], [rows.length, 0, rows.length]);
+  });
+
+  test('a finding keeps the port and malware of its latest observation, for the notice', async () => {
+    await register('LATEST', ['203.0.113.0/24']);
+    const now = Date.now();
+    const at = (days: number) => new Date(now - days * DAY).toISOString();
+    await ingest('latest.jsonl', [
+      observation({ type: 'bot', subject: { ip: '203.0.113.9', port: 80 }, malware: 'old', observedAt: at(2) }),
+      observation({ type: 'bot', subject: { ip: '203.0.113.9', port: 443 }, malware: 'mirai', observedAt: at(1) }),
+    ]);
+    await ingest('earlier.jsonl', [observation({ type: 'bot', subject: { ip: '203.0.113.9', port: 8080 }, malware: 'older', observedAt: at(3) })]);
+    const row = await context.store.db.selectFrom('findings').select(['port', 'malware', 'count']).where('indicator', '=', '203.0.113.9').executeTakeFirstOrThrow();
+    assert.deepEqual(row, { port: 443, malware: 'mirai', count: 3 });
+    assert.deepEqual(await observationsBehind('LATEST'), [at(3), at(2), at(1)].sort());
   });
 });

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { SeenKeys } from '../../src/registry/seen-keys.ts';
+import { SeenKeys } from '../../src/collections/seen-keys.ts';
 
 test('each key is new once; met again, it names the line it was first met on, across growth', () => {
   const seen = new SeenKeys();

@@ -1,8 +1,8 @@
 /**
- * The keys already met in one import file, each with the line it was first met on. A million keys
- * as strings in a Map hold some 200 MB until the import ends; here each is a 64-bit hash in typed
- * arrays, 24 bytes a key at most. Two different keys share a hash with a chance of about 3 in 100
- * million in a file of a million rows: a risk of naming a row a duplicate that is worth the memory.
+ * Keys already met, each with the line (or any positive number) it was first met on. A million keys
+ * as strings in a Map hold some 200 MB; here each is a 64-bit hash in typed arrays, 24 bytes a key
+ * at most. Two different keys share a hash with a chance of about 3 in 100 million among a million
+ * keys: a risk of naming something a duplicate that is worth the memory.
  */
 export class SeenKeys {
   private high = new Int32Array(1024);
@@ -13,23 +13,19 @@ export class SeenKeys {
 
   /** The line `key` was first met on, or undefined when it is new (and is now met on `line`). */
   firstLine(key: string, line: number): number | undefined {
-    let h1 = 0x811c9dc5;
-    let h2 = 0x9747b28c;
-    for (let i = 0; i < key.length; i++) {
-      const c = key.charCodeAt(i);
-      h1 = Math.imul(h1 ^ c, 0x01000193);
-      h2 = Math.imul(h2 ^ c, 0x5bd1e995);
-      h2 ^= h2 >>> 15;
-    }
-    h1 = mix(h1);
-    h2 = mix(h2);
+    const hash = hash64(key);
+    return this.firstLineOfHash(hash.high, hash.low, line);
+  }
+
+  /** As firstLine, for a key already hashed with hash64. */
+  firstLineOfHash(high: number, low: number, line: number): number | undefined {
     const mask = this.lines.length - 1;
-    let slot = h1 & mask;
+    let slot = high & mask;
     for (; this.lines[slot] !== 0; slot = (slot + 1) & mask) {
-      if (this.high[slot] === h1 && this.low[slot] === h2) return this.lines[slot];
+      if (this.high[slot] === high && this.low[slot] === low) return this.lines[slot];
     }
-    this.high[slot] = h1;
-    this.low[slot] = h2;
+    this.high[slot] = high;
+    this.low[slot] = low;
     this.lines[slot] = line;
     if (++this.size * 2 > this.lines.length) this.grow();
     return undefined;
@@ -52,7 +48,19 @@ export class SeenKeys {
   }
 }
 
-/** Spreads the bits of a 32-bit hash (murmur3's finaliser). */
+/** A 64-bit hash of a text as two 32-bit halves: two multiplicative hashes, each spread by murmur3's finaliser. */
+export function hash64(text: string): { high: number; low: number } {
+  let h1 = 0x811c9dc5;
+  let h2 = 0x9747b28c;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    h1 = Math.imul(h1 ^ c, 0x01000193);
+    h2 = Math.imul(h2 ^ c, 0x5bd1e995);
+    h2 ^= h2 >>> 15;
+  }
+  return { high: mix(h1), low: mix(h2) };
+}
+
 function mix(h: number): number {
   let x = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
   x = Math.imul(x ^ (x >>> 13), 0xc2b2ae35);
