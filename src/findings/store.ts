@@ -12,6 +12,12 @@ type Db = Kysely<Database>;
 const SEVERITY_ORDER = sql.raw(`ARRAY[${SEVERITIES.map((s) => `'${s}'`).join(',')}]`);
 const TLP_ORDER = sql.raw(`ARRAY[${[...TLP_LABELS].reverse().map((t) => `'${t}'`).join(',')}]`);
 
+/**
+ * Whether the observations written come after every one the finding names, as they do from an
+ * ingest (ids grow): then none is named twice, and the lists are simply joined.
+ */
+const onlyNewer = sql`excluded.observations[1] > coalesce(f.observations[cardinality(f.observations)], 0)`;
+
 /** Groups a statement: PGlite's memory grows with a statement's parameters. */
 const GROUPS_A_STATEMENT = 50_000;
 
@@ -60,8 +66,11 @@ async function writeFindingsStatement(db: Db, list: FindingGroup[]): Promise<{ c
         last_seen = greatest(f.last_seen, excluded.last_seen),
         last_received = greatest(f.last_received, excluded.last_received),
         first_seen = least(f.first_seen, excluded.first_seen),
-        count = f.count + excluded.count - cardinality(ARRAY(SELECT unnest(excluded.observations) INTERSECT SELECT unnest(f.observations))),
-        observations = ARRAY(SELECT o FROM (SELECT DISTINCT o FROM unnest(f.observations || excluded.observations) AS o ORDER BY o DESC LIMIT ${OBSERVATIONS_KEPT}) AS latest ORDER BY o),
+        count = f.count + excluded.count - CASE WHEN ${onlyNewer} THEN 0
+          ELSE cardinality(ARRAY(SELECT unnest(excluded.observations) INTERSECT SELECT unnest(f.observations))) END,
+        observations = CASE WHEN ${onlyNewer}
+          THEN (f.observations || excluded.observations)[greatest(1, cardinality(f.observations) + cardinality(excluded.observations) - ${OBSERVATIONS_KEPT - 1}):]
+          ELSE ARRAY(SELECT o FROM (SELECT DISTINCT o FROM unnest(f.observations || excluded.observations) AS o ORDER BY o DESC LIMIT ${OBSERVATIONS_KEPT}) AS latest ORDER BY o) END,
         port = CASE WHEN excluded.last_seen >= f.last_seen THEN excluded.port ELSE f.port END,
         malware = CASE WHEN excluded.last_seen >= f.last_seen THEN excluded.malware ELSE f.malware END,
         source_id = excluded.source_id,
