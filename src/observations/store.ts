@@ -150,7 +150,7 @@ export async function scanObservations(db: Db, filter: { index?: AssetIndex; sin
     const blocks = await query.execute();
     for (const block of blocks) {
       // Blocks come newest last observation first: once `limit` are found, a block whose newest is older than all of them adds none.
-      if (found.length >= limit && block.observed_until.toISOString() < found[limit - 1].observedAt) return found;
+      if (found.length >= limit && block.observed_until.toISOString() < found[limit - 1].observedAt) return newestFirst(found);
       const rows = index ? matchingRows(index, await linesOf(bytesOf(block.subjects))) : undefined;
       if (rows?.length === 0) continue;
       const { records } = await db.selectFrom('observation_blocks').select(bytesOut('records')).where('id', '=', block.id).executeTakeFirstOrThrow();
@@ -161,14 +161,19 @@ export async function scanObservations(db: Db, filter: { index?: AssetIndex; sin
         if (since && Date.parse(observation.observedAt) < since.getTime()) continue;
         found.push({ ...observation, id: observationId(block.id, row), sourceId: block.source_id });
       }
-      found.sort((a, b) => (a.observedAt === b.observedAt ? b.id - a.id : a.observedAt < b.observedAt ? 1 : -1));
-      if (found.length > limit) found.length = limit;
+      if (found.length > limit) {
+        newestFirst(found);
+        found.length = limit;
+      }
     }
-    if (blocks.length < BLOCKS_A_PAGE) return found;
+    if (blocks.length < BLOCKS_A_PAGE) return newestFirst(found);
     const last = blocks[blocks.length - 1];
     after = { until: last.observed_until, id: last.id };
   }
 }
+
+const newestFirst = (found: StoredObservation[]): StoredObservation[] =>
+  found.sort((a, b) => (a.observedAt === b.observedAt ? b.id - a.id : a.observedAt < b.observedAt ? 1 : -1));
 
 function matchingRows(index: AssetIndex, subjects: string[]): number[] {
   const rows: number[] = [];
@@ -216,13 +221,13 @@ export async function purgeObservations(db: Db, before: Date): Promise<number> {
       RETURNING id, rows, complete`.execute(tx);
     let purged = gone.rows.filter((b) => b.complete).reduce((sum, b) => sum + b.rows, 0);
     const emptied: number[] = [];
-    const straddling = await tx
-      .selectFrom('observation_blocks')
-      .select(['id', bytesOut('records'), bytesOut('subjects'), bytesOut('keys')])
-      .where('complete', '=', true)
-      .where('observed_from', '<', before)
-      .execute();
-    for (const block of straddling) {
+    const straddling = await tx.selectFrom('observation_blocks').select('id').where('complete', '=', true).where('observed_from', '<', before).execute();
+    for (const { id } of straddling) {
+      const block = await tx
+        .selectFrom('observation_blocks')
+        .select(['id', bytesOut('records'), bytesOut('subjects'), bytesOut('keys')])
+        .where('id', '=', id)
+        .executeTakeFirstOrThrow();
       const [records, subjects] = await Promise.all([linesOf(bytesOf(block.records)), linesOf(bytesOf(block.subjects))]);
       const keys = hashesOf(block.keys);
       let from: string | undefined;

@@ -85,7 +85,7 @@ export async function ingestFile(db: Kysely<Database>, index: AssetIndex, reques
   const seen = new SeenKeys();
   const loadedBlocks = new Set<number>();
   const loadedDays = new Set<string>();
-  const storedKeysOf = (from: string, until: string) => absorbStoredKeys(db, { sourceId: source.id, exceptBatch: batch, from, until }, seen, loadedBlocks);
+  const storedKeysOf = (via: Kysely<Database>, from: string, until: string) => absorbStoredKeys(via, { sourceId: source.id, exceptBatch: batch, from, until }, seen, loadedBlocks);
   const groups = new FindingGroups();
   let block: BlockBuilder | undefined;
   let written = { from: '', until: '' };
@@ -117,7 +117,7 @@ export async function ingestFile(db: Kysely<Database>, index: AssetIndex, reques
     await db.transaction().execute(async (tx) => {
       if (range.from) {
         await sql`SELECT pg_advisory_xact_lock(${INGEST_LOCK}, ${source.id}::int)`.execute(tx);
-        const meanwhile = await absorbStoredKeys(tx, { sourceId: source.id, exceptBatch: batch, from: range.from, until: range.until }, seen, loadedBlocks);
+        const meanwhile = await storedKeysOf(tx, range.from, range.until);
         if (meanwhile > 0) {
           throw new KoppelError('conflict', `another ingest of source ${source.name} stored ${meanwhile} of the same observations meanwhile; ingest ${request.file} again to add the rest`);
         }
@@ -154,7 +154,7 @@ export async function ingestFile(db: Kysely<Database>, index: AssetIndex, reques
       const day = stored.observedAt.slice(0, 10);
       if (!loadedDays.has(day)) {
         loadedDays.add(day);
-        await storedKeysOf(`${day}T00:00:00.000Z`, `${day}T23:59:59.999Z`);
+        await storedKeysOf(db, `${day}T00:00:00.000Z`, `${day}T23:59:59.999Z`);
       }
       if (seen.firstLineOfHash(stored.high, stored.low, counts.rows) !== undefined) {
         counts.duplicates++;

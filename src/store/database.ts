@@ -19,11 +19,17 @@ export interface Store {
 }
 
 const INT8 = 20;
+const INT8_ARRAY = 1016;
+const parseInt8Array = pg.types.getTypeParser(INT8_ARRAY as Parameters<typeof pg.types.getTypeParser>[0], 'text') as (value: string) => string[];
 
-/** Ids and counts are bigint in SQL and plain numbers in Koppel; PGlite already returns them so. */
+/** Ids and counts are bigint in SQL and plain numbers in Koppel, alone or in arrays; PGlite already returns them so. */
 const pgTypes = {
   getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
-    oid === INT8 ? (value: string) => Number(value) : pg.types.getTypeParser(oid, format as 'text')) as typeof pg.types.getTypeParser,
+    oid === INT8
+      ? (value: string) => Number(value)
+      : oid === INT8_ARRAY
+        ? (value: string) => parseInt8Array(value).map(Number)
+        : pg.types.getTypeParser(oid, format as 'text')) as typeof pg.types.getTypeParser,
 };
 
 export async function openStore(location: StoreLocation, command: string): Promise<Store> {

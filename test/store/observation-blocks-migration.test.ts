@@ -66,6 +66,7 @@ onEachStore('observations stored a row each move into blocks', (kind) => {
     assert.deepEqual((await listObservations(store.db, { scope: { network: '198.51.100.0/24' } })).map((o) => o.subject.port), [22]);
     const finding = await store.db.selectFrom('findings').select(['observations', 'port', 'malware', 'count']).executeTakeFirstOrThrow();
     assert.deepEqual([finding.port, finding.malware, finding.count], [443, 'mirai', 2]);
+    assert.ok(finding.observations.every((id) => typeof id === 'number'));
     assert.deepEqual((await observationsById(store.db, finding.observations)).map((o) => o.subject.port).sort(), [443, 80]);
     const tables = await sql<{ n: number }>`SELECT count(*)::int AS n FROM information_schema.tables WHERE table_name IN ('observations', 'finding_observations')`.execute(store.db);
     assert.equal(tables.rows[0].n, 0);
