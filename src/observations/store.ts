@@ -7,8 +7,6 @@ import { promisify } from 'node:util';
 import { deflateRaw, inflateRaw } from 'node:zlib';
 import { sql, type Kysely } from 'kysely';
 import { SeenKeys } from '../collections/seen-keys.ts';
-import { emailDomain, parseAsn, parseCidr, parseDomain, parseIp, urlHost } from '../indicators/index.ts';
-import { AssetIndex, matchObservation, type IndexedAsset } from '../matching/index.ts';
 import type { Database } from '../store/index.ts';
 import { blockOfObservation, observationId, rowOfObservation, type BlockBuilder } from './block.ts';
 import type { Indicators, Observation } from './model.ts';
@@ -93,48 +91,20 @@ export interface StoredObservation extends Observation {
   sourceId: number;
 }
 
-/** What a newly registered asset, or an analyst's search, covers. */
-export type Scope = { network: string } | { domain: string } | { asn: number };
-
-/** The scope of an indicator as typed: an address or network, an AS number, or a domain, URL or e-mail address. */
-export function scopeOf(indicator: string): Scope | undefined {
-  const text = indicator.trim();
-  const net = parseCidr(text);
-  if (net.ok) return { network: net.value.cidr };
-  const ip = parseIp(text);
-  if (ip.ok) return { network: `${ip.value.address}/${ip.value.version === 4 ? 32 : 128}` };
-  if (/^as\s*\d+$/i.test(text)) {
-    const asn = parseAsn(text);
-    return asn.ok ? { asn: asn.value } : undefined;
-  }
-  const host = text.includes('@') ? emailDomain(text) : text.includes('/') ? urlHost(text) : text;
-  const domain = host ? parseDomain(host) : undefined;
-  return domain?.ok ? { domain: domain.value } : undefined;
-}
-
-/** The scope as an index of one asset: a search finds what matching would find for an asset so registered. */
-function scopeIndex(scope: Scope): AssetIndex {
-  const asset: IndexedAsset =
-    'network' in scope
-      ? { id: 1, organisationId: 0, kind: 'cidr', value: scope.network, verified: true }
-      : 'domain' in scope
-        ? { id: 1, organisationId: 0, kind: 'domain', value: scope.domain, verified: true }
-        : { id: 1, organisationId: 0, kind: 'asn', value: String(scope.asn), verified: true };
-  return AssetIndex.build([asset]);
-}
-
 const BLOCKS_A_PAGE = 32;
 
 const linesOf = async (compressed: Buffer): Promise<string[]> => (await inflate(compressed)).toString('utf8').split('\n');
 
+/** Which subjects a scan is after. */
+export type SubjectFilter = (subject: Indicators) => boolean;
+
 /**
- * The stored observations whose subject the index matches (every one without an index), observed at
- * or after `since`, newest first, `limit` at most. Blocks are read newest first and their subjects
- * matched with the same rules as forward matching; a block's records are only read when one of its
- * subjects matched.
+ * The stored observations whose subject the filter takes (every one without a filter), observed at
+ * or after `since`, newest first, `limit` at most. Blocks are read newest first, their subjects
+ * first; a block's records are only read when one of its subjects was taken.
  */
-export async function scanObservations(db: Db, filter: { index?: AssetIndex; since?: Date; limit?: number } = {}): Promise<StoredObservation[]> {
-  const { index, since, limit = Infinity } = filter;
+export async function scanObservations(db: Db, filter: { subjects?: SubjectFilter; since?: Date; limit?: number } = {}): Promise<StoredObservation[]> {
+  const { subjects, since, limit = Infinity } = filter;
   const found: StoredObservation[] = [];
   let after: { until: Date; id: number } | undefined;
   for (;;) {
@@ -151,7 +121,7 @@ export async function scanObservations(db: Db, filter: { index?: AssetIndex; sin
     for (const block of blocks) {
       // Blocks come newest last observation first: once `limit` are found, a block whose newest is older than all of them adds none.
       if (found.length >= limit && block.observed_until.toISOString() < found[limit - 1].observedAt) return newestFirst(found);
-      const rows = index ? matchingRows(index, await linesOf(bytesOf(block.subjects))) : undefined;
+      const rows = subjects ? takenRows(subjects, await linesOf(bytesOf(block.subjects))) : undefined;
       if (rows?.length === 0) continue;
       const { records } = await db.selectFrom('observation_blocks').select(bytesOut('records')).where('id', '=', block.id).executeTakeFirstOrThrow();
       const lines = await linesOf(bytesOf(records));
@@ -175,17 +145,12 @@ export async function scanObservations(db: Db, filter: { index?: AssetIndex; sin
 const newestFirst = (found: StoredObservation[]): StoredObservation[] =>
   found.sort((a, b) => (a.observedAt === b.observedAt ? b.id - a.id : a.observedAt < b.observedAt ? 1 : -1));
 
-function matchingRows(index: AssetIndex, subjects: string[]): number[] {
+function takenRows(take: SubjectFilter, subjects: string[]): number[] {
   const rows: number[] = [];
   subjects.forEach((line, row) => {
-    if (line !== '' && matchObservation(index, { subject: JSON.parse(line) as Indicators }).length > 0) rows.push(row);
+    if (line !== '' && take(JSON.parse(line) as Indicators)) rows.push(row);
   });
   return rows;
-}
-
-/** Observations within the scope (a network overlapping it, a domain or its subdomains, the AS), newest first. */
-export function listObservations(db: Db, filter: { scope?: Scope; since?: Date; limit?: number } = {}): Promise<StoredObservation[]> {
-  return scanObservations(db, { index: filter.scope && scopeIndex(filter.scope), since: filter.since, limit: filter.limit });
 }
 
 /** The observations with these ids, as stored (those purged are left out). */

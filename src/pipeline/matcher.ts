@@ -8,7 +8,7 @@ import type { Bus } from '../bus/index.ts';
 import { wholeNumber, type Environment } from '../config.ts';
 import { FindingGroups, writeFindings, type Sighting } from '../findings/index.ts';
 import { AssetIndex, matchObservation, type IndexedAsset } from '../matching/index.ts';
-import { scanObservations, type Observation } from '../observations/index.ts';
+import { scanObservations, type Indicators, type Observation } from '../observations/index.ts';
 import type { AssetChanges } from '../registry/index.ts';
 import type { Database } from '../store/index.ts';
 
@@ -96,7 +96,8 @@ export async function retroMatch(db: Db, changes: AssetChanges, retroDays: numbe
   const index = AssetIndex.build(added.map((a) => ({ id: a.id, organisationId: a.organisationId, kind: a.kind as IndexedKind, value: a.value, verified: a.verification !== 'unverified' })));
   const since = new Date(now.getTime() - retroDays * 86_400_000);
   const groups = new FindingGroups();
-  for (const observation of await scanObservations(db, { index, since })) {
+  const reachesAnAsset = (subject: Indicators) => matchObservation(index, { subject }).length > 0;
+  for (const observation of await scanObservations(db, { subjects: reachesAnAsset, since })) {
     groups.add(sightingOf(observation, observation.sourceId, observation.id), matchObservation(index, observation));
   }
   return writeFindings(db, groups.take());

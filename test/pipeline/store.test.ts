@@ -9,8 +9,8 @@ import { inProcessBus } from '../../src/bus/index.ts';
 import type { Context } from '../../src/context.ts';
 import { listFindings } from '../../src/findings/index.ts';
 import { listBatches } from '../../src/intake/batches.ts';
-import { BLOCK_ROWS, listObservations, observationsById, purgeObservations, type Observation } from '../../src/observations/index.ts';
-import { attachMatcher, ingestFile } from '../../src/pipeline/index.ts';
+import { BLOCK_ROWS, observationsById, purgeObservations, type Observation } from '../../src/observations/index.ts';
+import { attachMatcher, ingestFile, listObservations } from '../../src/pipeline/index.ts';
 import { addAssets, addOrganisation, removeAsset, removeOrganisation, type Actor } from '../../src/registry/index.ts';
 import { onEachStore, freshStore, type TestStore } from '../stores.ts';
 

@@ -13,8 +13,9 @@ import { EpssSchema, KevSchema } from '../../advisories/index.ts';
 import { advisoryFormatOf, ingestAdvisoryFile, softwareIndexFor } from '../../pipeline/advisories.ts';
 import { listBatches } from '../../intake/batches.ts';
 import { addSource, listSources } from '../../intake/sources.ts';
-import { ObservationSchema, RELIABILITIES, SEVERITIES, TLP_LABELS, KindSchema, SeveritySchema, TlpSchema, ReliabilitySchema, listObservations, scopeOf } from '../../observations/index.ts';
-import { ingestFile } from '../../pipeline/index.ts';
+import { ObservationSchema, RELIABILITIES, SEVERITIES, TLP_LABELS, KindSchema, SeveritySchema, TlpSchema, ReliabilitySchema } from '../../observations/index.ts';
+import { scopeOf } from '../../matching/index.ts';
+import { ingestFile, listObservations } from '../../pipeline/index.ts';
 import { literals, nullable } from '../../typebox.ts';
 import { requireAnalyst } from '../auth.ts';
 
