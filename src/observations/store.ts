@@ -100,11 +100,11 @@ export type SubjectFilter = (subject: Indicators) => boolean;
 
 /**
  * The stored observations whose subject the filter takes (every one without a filter), observed at
- * or after `since`, newest first, `limit` at most. Blocks are read newest first, their subjects
+ * or after `since`, of one batch when it is given, newest first, `limit` at most. Blocks are read newest first, their subjects
  * first; a block's records are only read when one of its subjects was taken.
  */
-export async function scanObservations(db: Db, filter: { subjects?: SubjectFilter; since?: Date; limit?: number } = {}): Promise<StoredObservation[]> {
-  const { subjects, since, limit = Infinity } = filter;
+export async function scanObservations(db: Db, filter: { subjects?: SubjectFilter; since?: Date; batch?: number; limit?: number } = {}): Promise<StoredObservation[]> {
+  const { subjects, since, batch, limit = Infinity } = filter;
   const found: StoredObservation[] = [];
   let after: { until: Date; id: number } | undefined;
   for (;;) {
@@ -116,6 +116,7 @@ export async function scanObservations(db: Db, filter: { subjects?: SubjectFilte
       .orderBy('id', 'desc')
       .limit(BLOCKS_A_PAGE);
     if (since) query = query.where('observed_until', '>=', since);
+    if (batch !== undefined) query = query.where('batch_id', '=', batch);
     if (after) query = query.where(sql<boolean>`(observed_until, id) < (${after.until}, ${after.id})`);
     const blocks = await query.execute();
     for (const block of blocks) {

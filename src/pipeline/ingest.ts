@@ -18,7 +18,7 @@ import { sourceForIngest } from '../intake/sources.ts';
 import { matchObservation, type AssetIndex } from '../matching/index.ts';
 import { absorbStoredKeys, BlockBuilder, blockRow, completeBlocks, discardIncompleteBlocks, reserveBlockId, writeBlock } from '../observations/index.ts';
 import type { Database } from '../store/index.ts';
-import { sightingOf } from './matcher.ts';
+import { lastAssetId, loadIndexedAssets, matchStored, sightingOf } from './matcher.ts';
 
 export interface IngestRequest {
   file: string;
@@ -76,6 +76,7 @@ export async function ingestFile(db: Kysely<Database>, index: AssetIndex, reques
   const fileName = path.basename(request.file);
   const format = request.format ? formatByName(request.format) : detectFormat(fileName, head);
   const source = await sourceForIngest(db, request.source, format.name);
+  const lastAssetBefore = await lastAssetId(db);
   const batch = await startBatch(db, source.id, request.file, format.name);
   const counts: BatchCounts = { rows: 0, observations: 0, duplicates: 0, rejected: 0, findingsNew: 0, findingsSeenAgain: 0 };
   const errors: RowError[] = [];
@@ -169,6 +170,10 @@ export async function ingestFile(db: Kysely<Database>, index: AssetIndex, reques
       if (groups.size >= GROUPS_PER_FLUSH) await flush();
     }
     await flush();
+    // An asset registered while the file was read missed the rows read before it reached the index,
+    // and the retro-matching of its registration found this file's blocks not yet stored: they are
+    // matched now. The findings its later rows reached are counted already.
+    counts.findingsNew += (await matchStored(db, await loadIndexedAssets(db, lastAssetBefore), { batch })).created;
     await finishBatch(db, batch, counts);
   } catch (error) {
     await Promise.allSettled(writes);

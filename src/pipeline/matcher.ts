@@ -18,12 +18,17 @@ const INDEXED_KINDS = ['ip', 'cidr', 'asn', 'domain'] as const;
 type IndexedKind = (typeof INDEXED_KINDS)[number];
 const isIndexed = (kind: string): kind is IndexedKind => (INDEXED_KINDS as readonly string[]).includes(kind);
 
-export async function loadIndexedAssets(db: Db): Promise<IndexedAsset[]> {
-  const rows = await db
-    .selectFrom('assets')
-    .select(['id', 'organisation_id', 'kind', 'value', 'verification'])
-    .where('kind', 'in', INDEXED_KINDS)
-    .execute();
+/** The id of the asset registered last (0 for none): those registered later have higher ids. */
+export async function lastAssetId(db: Db): Promise<number> {
+  const row = await db.selectFrom('assets').select((eb) => eb.fn.max('id').as('id')).executeTakeFirst();
+  return Number(row?.id ?? 0);
+}
+
+/** The registered network assets; those registered after the one with the given id, when it is given. */
+export async function loadIndexedAssets(db: Db, registeredAfter?: number): Promise<IndexedAsset[]> {
+  let query = db.selectFrom('assets').select(['id', 'organisation_id', 'kind', 'value', 'verification']).where('kind', 'in', INDEXED_KINDS);
+  if (registeredAfter !== undefined) query = query.where('id', '>', registeredAfter);
+  const rows = await query.execute();
   return rows.map((r) => ({ id: r.id, organisationId: r.organisation_id, kind: r.kind as IndexedKind, value: r.value, verified: r.verification !== 'unverified' }));
 }
 
@@ -87,17 +92,24 @@ export function attachMatcher(db: Db, bus: Bus, env: Environment): Matcher {
 
 /**
  * A company that enrols today hears about the compromised host reported yesterday: the stored
- * observations of the retro window are matched, with the rules of forward matching, against an
- * index holding just the new assets. One scan serves every asset of a change, however many.
+ * observations of the retro window are matched against the new assets.
  */
 export async function retroMatch(db: Db, changes: AssetChanges, retroDays: number, now = new Date()): Promise<{ created: number; seenAgain: number }> {
   const added = changes.added.filter((a) => isIndexed(a.kind));
-  if (added.length === 0) return { created: 0, seenAgain: 0 };
-  const index = AssetIndex.build(added.map((a) => ({ id: a.id, organisationId: a.organisationId, kind: a.kind as IndexedKind, value: a.value, verified: a.verification !== 'unverified' })));
-  const since = new Date(now.getTime() - retroDays * 86_400_000);
+  const assets = added.map((a) => ({ id: a.id, organisationId: a.organisationId, kind: a.kind as IndexedKind, value: a.value, verified: a.verification !== 'unverified' }));
+  return matchStored(db, assets, { since: new Date(now.getTime() - retroDays * 86_400_000) });
+}
+
+/**
+ * Stored observations (of the window, or of one batch) matched against some assets, with the rules
+ * of forward matching, through an index holding just those assets: one scan serves them all.
+ */
+export async function matchStored(db: Db, assets: IndexedAsset[], window: { since?: Date; batch?: number }): Promise<{ created: number; seenAgain: number }> {
+  if (assets.length === 0) return { created: 0, seenAgain: 0 };
+  const index = AssetIndex.build(assets);
   const groups = new FindingGroups();
   const reachesAnAsset = (subject: Indicators) => matchObservation(index, { subject }).length > 0;
-  for (const observation of await scanObservations(db, { subjects: reachesAnAsset, since })) {
+  for (const observation of await scanObservations(db, { ...window, subjects: reachesAnAsset })) {
     groups.add(sightingOf(observation, observation.sourceId, observation.id), matchObservation(index, observation));
   }
   return writeFindings(db, groups.take());

@@ -197,4 +197,24 @@ onEachStore('stored observations, findings and their links', (kind) => {
     assert.deepEqual(row, { port: 443, malware: 'mirai', count: 3 });
     assert.deepEqual(await observationsBehind('LATEST'), [at(3), at(2), at(1)].sort());
   });
+
+  test('an asset registered while a file is read hears of the rows read before it', async () => {
+    await addOrganisation(context.store.db, { ref: 'LATE', name: 'LATE' });
+    const rows = Array.from({ length: BLOCK_ROWS + 500 }, (_, i) => observation({ type: 'open-telnet', subject: { ip: `100.67.${i >> 8}.${i & 255}` } }));
+    const file = path.join(dir, 'late.jsonl');
+    await writeFile(file, jsonl(rows));
+    let registering: Promise<unknown> | undefined;
+    const report = await ingestFile(context.store.db, await context.matcher.index(), {
+      file,
+      format: 'jsonl',
+      source: 'feed',
+      progress: (bytes, total) => void (bytes > total / 2 && (registering ??= register('LATE', ['100.67.0.0/16']))),
+    });
+    await registering;
+    await context.matcher.settled();
+    const findings = await listFindings(context.store.db, { org: 'LATE' });
+    assert.equal(findings.length, rows.length);
+    assert.ok(findings.every((f) => f.count === 1));
+    assert.equal(report.findingsNew, rows.length);
+  });
 });
