@@ -1,12 +1,12 @@
 /**
  * Observations are stored by the block: up to BLOCK_ROWS observations of one ingest, their records
- * as JSON lines, their subjects (what retro-matching and searches read) as JSON lines of their own,
- * and a 64-bit hash of each one's identity for deduplication. A block is one row in the store, so
+ * as JSON lines, their times and subjects (what retro-matching and searches read) as lines of their
+ * own, and a 64-bit hash of each one's identity for deduplication. A block is one row in the store, so
  * storing an observation costs no index entry of its own: a report of a million rows is 62 rows.
  * An observation's id is its block's id and its row in the block. Pure.
  */
 import { hash64 } from '../collections/seen-keys.ts';
-import type { Observation } from './model.ts';
+import type { Indicators, Observation } from './model.ts';
 
 /** At most 65,536: a row's number is the low 16 bits of its observation's id. */
 export const BLOCK_ROWS = 16_384;
@@ -77,11 +77,19 @@ class Lines {
   }
 }
 
+const TIME_LENGTH = '2026-11-27T03:00:00.000Z'.length;
+
+/** A line of a block's subjects: the observation time in canonical form, then the subject as JSON. */
+export const subjectLine = (line: string): { observedAt: string; subject: Indicators } => ({
+  observedAt: line.slice(0, TIME_LENGTH),
+  subject: JSON.parse(line.slice(TIME_LENGTH)) as Indicators,
+});
+
 /** A block being filled; its id is taken from the store before its first row, so its rows' ids are known at once. */
 export class BlockBuilder {
   /** The records as JSON lines. */
   readonly records = new Lines();
-  /** The subjects as JSON lines. */
+  /** Each observation's time and subject as a subject line (see subjectLine). */
   readonly subjects = new Lines();
   /** The identity hashes, two 32-bit halves a row. */
   readonly keys = new Int32Array(BLOCK_ROWS * 2);
@@ -99,7 +107,7 @@ export class BlockBuilder {
   add(row: BlockRow): number {
     const n = this.size++;
     this.records.append(row.record);
-    this.subjects.append(row.subject);
+    this.subjects.append(row.observedAt + row.subject);
     this.keys[2 * n] = row.high;
     this.keys[2 * n + 1] = row.low;
     if (n === 0 || row.observedAt < this.from) this.from = row.observedAt;

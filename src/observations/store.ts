@@ -8,7 +8,7 @@ import { deflateRaw, inflateRaw } from 'node:zlib';
 import { sql, type Kysely } from 'kysely';
 import { SeenKeys } from '../collections/seen-keys.ts';
 import type { Database } from '../store/index.ts';
-import { blockOfObservation, observationId, rowOfObservation, type BlockBuilder } from './block.ts';
+import { blockOfObservation, observationId, rowOfObservation, subjectLine, type BlockBuilder } from './block.ts';
 import type { Indicators, Observation } from './model.ts';
 
 type Db = Kysely<Database>;
@@ -98,16 +98,28 @@ const linesOf = async (compressed: Buffer): Promise<string[]> => (await inflate(
 /** Which subjects a scan is after. */
 export type SubjectFilter = (subject: Indicators) => boolean;
 
+/** A row of a block a scan takes. */
+interface Taken {
+  block: number;
+  row: number;
+  sourceId: number;
+  observedAt: string;
+}
+
+const newestFirst = <T extends { observedAt: string; block: number; row: number }>(rows: T[]): T[] =>
+  rows.sort((a, b) => (a.observedAt !== b.observedAt ? (a.observedAt < b.observedAt ? 1 : -1) : b.block - a.block || b.row - a.row));
+
 /**
  * The stored observations whose subject the filter takes (every one without a filter), observed at
- * or after `since`, of one batch when it is given, newest first, `limit` at most. Blocks are read newest first, their subjects
- * first; a block's records are only read when one of its subjects was taken.
+ * or after `since`, of one batch when it is given, newest first, `limit` at most. The subjects and
+ * times of the blocks are read first; records only of the rows taken.
  */
 export async function scanObservations(db: Db, filter: { subjects?: SubjectFilter; since?: Date; batch?: number; limit?: number } = {}): Promise<StoredObservation[]> {
-  const { subjects, since, batch, limit = Infinity } = filter;
-  const found: StoredObservation[] = [];
+  const { subjects: take, since, batch, limit = Infinity } = filter;
+  const from = since?.toISOString() ?? '';
+  let taken: Taken[] = [];
   let after: { until: Date; id: number } | undefined;
-  for (;;) {
+  for (let more = true; more; ) {
     let query = db
       .selectFrom('observation_blocks')
       .select(['id', 'source_id', 'observed_until', bytesOut('subjects')])
@@ -120,38 +132,33 @@ export async function scanObservations(db: Db, filter: { subjects?: SubjectFilte
     if (after) query = query.where(sql<boolean>`(observed_until, id) < (${after.until}, ${after.id})`);
     const blocks = await query.execute();
     for (const block of blocks) {
-      // Blocks come newest last observation first: once `limit` are found, a block whose newest is older than all of them adds none.
-      if (found.length >= limit && block.observed_until.toISOString() < found[limit - 1].observedAt) return newestFirst(found);
-      const rows = subjects ? takenRows(subjects, await linesOf(bytesOf(block.subjects))) : undefined;
-      if (rows?.length === 0) continue;
-      const { records } = await db.selectFrom('observation_blocks').select(bytesOut('records')).where('id', '=', block.id).executeTakeFirstOrThrow();
-      const lines = await linesOf(bytesOf(records));
-      for (const row of rows ?? lines.keys()) {
-        if (lines[row] === '') continue;
-        const observation = JSON.parse(lines[row]) as Observation;
-        if (since && Date.parse(observation.observedAt) < since.getTime()) continue;
-        found.push({ ...observation, id: observationId(block.id, row), sourceId: block.source_id });
-      }
-      if (found.length > limit) {
-        newestFirst(found);
-        found.length = limit;
-      }
+      // Blocks come newest last observation first: once `limit` rows are taken, a block whose newest is older than all of them adds none.
+      if (taken.length >= limit && block.observed_until.toISOString() < taken[limit - 1].observedAt) return recordsOf(db, taken);
+      (await linesOf(bytesOf(block.subjects))).forEach((line, row) => {
+        if (line === '') return;
+        const { observedAt, subject } = subjectLine(line);
+        if (observedAt >= from && (!take || take(subject))) taken.push({ block: block.id, row, sourceId: block.source_id, observedAt });
+      });
+      if (taken.length > limit) taken = newestFirst(taken).slice(0, limit);
     }
-    if (blocks.length < BLOCKS_A_PAGE) return newestFirst(found);
+    more = blocks.length === BLOCKS_A_PAGE;
     const last = blocks[blocks.length - 1];
-    after = { until: last.observed_until, id: last.id };
+    if (last) after = { until: last.observed_until, id: last.id };
   }
+  return recordsOf(db, taken);
 }
 
-const newestFirst = (found: StoredObservation[]): StoredObservation[] =>
-  found.sort((a, b) => (a.observedAt === b.observedAt ? b.id - a.id : a.observedAt < b.observedAt ? 1 : -1));
-
-function takenRows(take: SubjectFilter, subjects: string[]): number[] {
-  const rows: number[] = [];
-  subjects.forEach((line, row) => {
-    if (line !== '' && take(JSON.parse(line) as Indicators)) rows.push(row);
-  });
-  return rows;
+/** The records of the rows taken, newest first. */
+async function recordsOf(db: Db, taken: Taken[]): Promise<StoredObservation[]> {
+  const byBlock = new Map<number, Taken[]>();
+  for (const t of taken) byBlock.set(t.block, [...(byBlock.get(t.block) ?? []), t]);
+  const found: Array<StoredObservation & { block: number; row: number }> = [];
+  for (const [id, rows] of byBlock) {
+    const { records } = await db.selectFrom('observation_blocks').select(bytesOut('records')).where('id', '=', id).executeTakeFirstOrThrow();
+    const lines = await linesOf(bytesOf(records));
+    for (const t of rows) found.push({ ...(JSON.parse(lines[t.row]) as Observation), id: observationId(id, t.row), sourceId: t.sourceId, block: id, row: t.row });
+  }
+  return newestFirst(found).map(({ block: _block, row: _row, ...observation }) => observation);
 }
 
 /** The observations with these ids, as stored (those purged are left out). */
@@ -196,12 +203,13 @@ export async function purgeObservations(db: Db, before: Date): Promise<number> {
         .executeTakeFirstOrThrow();
       const [records, subjects] = await Promise.all([linesOf(bytesOf(block.records)), linesOf(bytesOf(block.subjects))]);
       const keys = hashesOf(block.keys);
+      const oldest = before.toISOString();
       let from: string | undefined;
-      records.forEach((line, row) => {
+      subjects.forEach((line, row) => {
         if (line === '') return;
-        const observedAt = new Date((JSON.parse(line) as Observation).observedAt);
-        if (observedAt >= before) {
-          if (from === undefined || observedAt.toISOString() < from) from = observedAt.toISOString();
+        const { observedAt } = subjectLine(line);
+        if (observedAt >= oldest) {
+          if (from === undefined || observedAt < from) from = observedAt;
           return;
         }
         records[row] = subjects[row] = '';
