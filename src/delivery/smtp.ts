@@ -14,7 +14,7 @@ import nodemailer from 'nodemailer';
 import addressparser from 'nodemailer/lib/addressparser';
 import type { Environment } from '../config.ts';
 import { invalid } from '../errors.ts';
-import { refusalReason, refused, type Channel, type DeliveryResult, type OutgoingNotice } from './message.ts';
+import { refusalReason, refused, type Channel, type DeliveryResult } from './message.ts';
 
 export interface DkimConfig {
   domainName: string;

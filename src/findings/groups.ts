@@ -8,23 +8,15 @@ import type { ReachedAsset, Sighting } from './model.ts';
 /** A finding names its latest observations, not all: a threat seen every day for months would otherwise drag a long list along. */
 export const OBSERVATIONS_KEPT = 20;
 
-/** What the sightings of one finding add up to. */
-export interface FindingGroup {
+/**
+ * What the sightings of one finding add up to: the source of the first, the most serious severity
+ * and the strictest TLP of all, the port and malware family of the latest.
+ */
+export interface FindingGroup extends Pick<Sighting, 'sourceId' | 'kind' | 'type' | 'indicator' | 'severity' | 'tlp' | 'port' | 'malware'> {
   organisationId: number;
-  /** The source of the first sighting. */
-  sourceId: number;
-  kind: Kind;
-  type: string;
-  indicator: string;
-  /** The most serious severity and the strictest TLP of its sightings. */
-  severity: Severity;
-  tlp: Tlp;
   earliest: string;
   last: string;
   received: string;
-  /** The port and malware family of the latest observation. */
-  port: number | undefined;
-  malware: string | undefined;
   /** Distinct observations. */
   count: number;
   /** The latest OBSERVATIONS_KEPT observation ids, oldest first. */

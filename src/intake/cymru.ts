@@ -66,7 +66,7 @@ function observe(context: ParseContext, line: number, text: string): ParsedRow {
   if (cells.length < 4) return rowError(context, line, undefined, `expected at least 4 fields separated by "|", found ${cells.length}`);
   // CAP reports put the type first; the classic layout starts with the ASN.
   const cap = !/^(as)?\d+$|^na$|^$/i.test(cells[0]) && parseIp(cells[1]).ok && cells.length >= 5;
-  const [asnText, ipText, timeText, info, asName] = cap ? [cells[2], cells[1], cells[3], `${cells[0]}: ${cells[4]}`, cells[5]] : cells;
+  const [asnText, ipText, timeText, info] = cap ? [cells[2], cells[1], cells[3], `${cells[0]}: ${cells[4]}`] : cells;
   const evidence = cap
     ? { type: cells[0], ip: cells[1], asn: cells[2], timestamp: cells[3], info: cells[4], ...(cells[5] ? { asname: cells[5] } : {}) }
     : { asn: cells[0], ip: cells[1], timestamp: cells[2], info: cells[3], ...(cells[4] ? { asname: cells[4] } : {}) };
