@@ -9,7 +9,7 @@ import { inProcessBus } from '../../src/bus/index.ts';
 import type { Context } from '../../src/context.ts';
 import { listFindings } from '../../src/findings/index.ts';
 import { listBatches } from '../../src/intake/batches.ts';
-import { BLOCK_ROWS, observationsById, purgeObservations, type Observation } from '../../src/observations/index.ts';
+import { BLOCK_ROWS, BlockBuilder, blockRow, observationsById, purgeObservations, reserveBlockId, writeBlock, type Observation } from '../../src/observations/index.ts';
 import { attachMatcher, ingestFile, listObservations } from '../../src/pipeline/index.ts';
 import { addAssets, addOrganisation, removeAsset, removeOrganisation, type Actor } from '../../src/registry/index.ts';
 import { onEachStore, freshStore, type TestStore } from '../stores.ts';
@@ -216,5 +216,26 @@ onEachStore('stored observations, findings and their links', (kind) => {
     assert.equal(findings.length, rows.length);
     assert.ok(findings.every((f) => f.count === 1));
     assert.equal(report.findingsNew, rows.length);
+  });
+
+  test('purge removes what an ingest that died left unfinished, and leaves a running one alone', async () => {
+    const db = context.store.db;
+    const source = await db.selectFrom('sources').select('id').where('name', '=', 'feed').executeTakeFirstOrThrow();
+    const blockOf = async (startedHoursAgo: number) => {
+      const { id: batch } = await db
+        .insertInto('batches')
+        .values({ source_id: source.id, file: `unfinished-${startedHoursAgo}.jsonl`, format: 'jsonl', started_at: new Date(Date.now() - startedHoursAgo * 3_600_000) })
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      const block = new BlockBuilder(await reserveBlockId(db));
+      block.add(blockRow(observation({ subject: { ip: '192.0.2.77' } })));
+      await writeBlock(db, batch, source.id, block);
+      return block.id;
+    };
+    const died = await blockOf(48);
+    const running = await blockOf(1);
+    await purgeObservations(db, new Date(Date.now() - 90 * DAY));
+    const left = await db.selectFrom('observation_blocks').select('id').where('id', 'in', [died, running]).execute();
+    assert.deepEqual(left.map((b) => b.id), [running]);
   });
 });
