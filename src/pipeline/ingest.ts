@@ -6,7 +6,6 @@
 import { createReadStream } from 'node:fs';
 import { open, stat } from 'node:fs/promises';
 import path from 'node:path';
-import type { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import { sql, type Kysely } from 'kysely';
 import { SeenKeys } from '../collections/seen-keys.ts';
@@ -16,9 +15,10 @@ import { finishBatch, recordRowErrors, ROW_ERRORS_KEPT, startBatch, type BatchCo
 import { detectFormat, formatByName, type RowError } from '../intake/index.ts';
 import { sourceForIngest } from '../intake/sources.ts';
 import { matchObservation, type AssetIndex } from '../matching/index.ts';
-import { absorbStoredKeys, BlockBuilder, blockRow, completeBlocks, discardIncompleteBlocks, reserveBlockId, writeBlock } from '../observations/index.ts';
+import { absorbStoredKeys, BlockBuilder, completeBlocks, discardIncompleteBlocks, reserveBlockId, writeBlock } from '../observations/index.ts';
 import type { Database } from '../store/index.ts';
 import { lastAssetId, loadIndexedAssets, matchStored, sightingOf } from './matcher.ts';
+import { fileInput, observationAt, prepareRows, prepareRowsInThread } from './prepared-rows.ts';
 
 export interface IngestRequest {
   file: string;
@@ -51,6 +51,8 @@ const GROUPS_PER_FLUSH = 250_000;
 /** The first key of the advisory lock an ingest takes on its source while it completes blocks. */
 const INGEST_LOCK = 0x6b6f70;
 const HEAD_BYTES = 64 * 1024;
+/** Files from this size are parsed in a thread of their own, beside the matching and storing. */
+const THREAD_BYTES = 16 * 1024 * 1024;
 
 /** The first bytes of the file as text, looking through gzip compression. */
 async function readHead(file: string): Promise<{ head: string; gzip: boolean }> {
@@ -134,40 +136,46 @@ export async function ingestFile(db: Kysely<Database>, index: AssetIndex, reques
   try {
     const total = (await stat(request.file)).size;
     let bytes = 0;
-    const raw = createReadStream(request.file);
-    raw.on('data', (data) => request.progress?.((bytes += data.length), total));
-    const input: Readable = gzip ? raw.pipe(createGunzip()) : raw;
+    const onBytes = (read: number) => request.progress?.((bytes += read), total);
     const context = {
       file: request.file,
       source: { name: source.name, reliability: source.reliability, tlp: source.tlp, ...(source.severity ? { severity: source.severity } : {}) },
       receivedAt: new Date().toISOString(),
       options: { ...request.options },
     };
-    for await (const row of format.parse(input, context)) {
-      counts.rows++;
-      if ('error' in row) {
+    const prepared =
+      total >= THREAD_BYTES
+        ? prepareRowsInThread({ file: request.file, gzip, format: format.name, context }, onBytes)
+        : prepareRows(fileInput(request.file, gzip, onBytes), format.name, context);
+    for await (const rows of prepared) {
+      counts.rows += rows.rows;
+      for (const error of rows.errors) {
         counts.rejected++;
-        if (errors.length < 100) errors.push(row.error);
-        if (counts.rejected <= ROW_ERRORS_KEPT) rowErrors.push(row.error);
-        continue;
+        if (errors.length < 100) errors.push(error);
+        if (counts.rejected <= ROW_ERRORS_KEPT) rowErrors.push(error);
       }
-      const stored = blockRow(row.observation);
-      const day = stored.observedAt.slice(0, 10);
-      if (!loadedDays.has(day)) {
-        loadedDays.add(day);
-        await storedKeysOf(db, `${day}T00:00:00.000Z`, `${day}T23:59:59.999Z`);
+      for (let i = 0; i < rows.records.length; i++) {
+        const observedAt = rows.observedAt[i];
+        const day = observedAt.slice(0, 10);
+        if (!loadedDays.has(day)) {
+          loadedDays.add(day);
+          await storedKeysOf(db, `${day}T00:00:00.000Z`, `${day}T23:59:59.999Z`);
+        }
+        const high = rows.keys[2 * i];
+        const low = rows.keys[2 * i + 1];
+        if (seen.firstLineOfHash(high, low, counts.observations + counts.duplicates + 1) !== undefined) {
+          counts.duplicates++;
+          continue;
+        }
+        block ??= new BlockBuilder(await reserveBlockId(db));
+        const id = block.add({ record: rows.records[i], subject: rows.subjects[i], high, low, observedAt });
+        counts.observations++;
+        const observation = observationAt(rows, i);
+        const reached = matchObservation(index, observation);
+        if (reached.length > 0) groups.add(sightingOf(observation, source.id, id), reached);
+        if (block.full) await writeFullBlock();
+        if (groups.size >= GROUPS_PER_FLUSH) await flush();
       }
-      if (seen.firstLineOfHash(stored.high, stored.low, counts.rows) !== undefined) {
-        counts.duplicates++;
-        continue;
-      }
-      block ??= new BlockBuilder(await reserveBlockId(db));
-      const id = block.add(stored);
-      counts.observations++;
-      const reached = matchObservation(index, row.observation);
-      if (reached.length > 0) groups.add(sightingOf(row.observation, source.id, id), reached);
-      if (block.full) await writeFullBlock();
-      if (groups.size >= GROUPS_PER_FLUSH) await flush();
     }
     await flush();
     // An asset registered while the file was read missed the rows read before it reached the index,

@@ -11,6 +11,7 @@ import { AssetIndex, matchObservation, type IndexedAsset } from '../matching/ind
 import { scanObservations, type Indicators, type Observation } from '../observations/index.ts';
 import type { AssetChanges } from '../registry/index.ts';
 import type { Database } from '../store/index.ts';
+import type { PreparedObservation } from './prepared-rows.ts';
 
 type Db = Kysely<Database>;
 
@@ -37,13 +38,13 @@ export async function loadIndexedAssets(db: Db, registeredAfter?: number): Promi
  * organisation reached through several of its assets (its range and its AS) gets one finding for
  * the threat, naming every asset that matched.
  */
-export function threatIndicator(observation: Observation): string {
+export function threatIndicator(observation: Pick<Observation, 'subject'>): string {
   const s = observation.subject;
   return s.url ?? s.ip ?? s.network ?? s.domain ?? s.email ?? (s.asn !== undefined ? `AS${s.asn}` : '');
 }
 
 /** The observation stored with the id as findings see it. */
-export const sightingOf = (observation: Observation, sourceId: number, observationId: number): Sighting => ({
+export const sightingOf = (observation: PreparedObservation, sourceId: number, observationId: number): Sighting => ({
   observationId,
   sourceId,
   kind: observation.kind,

@@ -6,6 +6,7 @@ import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { sql } from 'kysely';
 import { inProcessBus } from '../../src/bus/index.ts';
+import type { KoppelError } from '../../src/errors.ts';
 import type { Context } from '../../src/context.ts';
 import { listFindings } from '../../src/findings/index.ts';
 import { listBatches } from '../../src/intake/batches.ts';
@@ -237,5 +238,33 @@ onEachStore('stored observations, findings and their links', (kind) => {
     await purgeObservations(db, new Date(Date.now() - 90 * DAY));
     const left = await db.selectFrom('observation_blocks').select('id').where('id', 'in', [died, running]).execute();
     assert.deepEqual(left.map((b) => b.id), [running]);
+  });
+
+  test('a file large enough to be parsed in a thread of its own: every row, bad rows by line, progress, nothing twice', async () => {
+    await register('LARGE', ['100.68.0.0/16']);
+    const padding = 'x'.repeat(800);
+    const rows = Array.from({ length: 20_000 }, (_, i) => JSON.stringify(observation({ type: 'open-ldap', subject: { ip: `100.68.${i >> 8}.${i & 255}` }, evidence: { padding } })));
+    rows[4999] = '{"not": "an observation"';
+    const file = path.join(dir, 'large.jsonl');
+    await writeFile(file, rows.join('\n') + '\n');
+    assert.ok(rows.join('\n').length > 16 * 1024 * 1024, 'the file is over the size parsed in a thread');
+    let lastProgress = [0, 0];
+    const report = await ingestFile(context.store.db, await context.matcher.index(), { file, format: 'jsonl', source: 'feed', progress: (bytes, total) => (lastProgress = [bytes, total]) });
+    assert.deepEqual([report.rows, report.observations, report.rejected, report.findingsNew], [20_000, 19_999, 1, 19_999]);
+    assert.equal(report.errors[0].line, 5000);
+    assert.equal(lastProgress[0], lastProgress[1]);
+    const again = await ingestFile(context.store.db, await context.matcher.index(), { file, format: 'jsonl', source: 'feed' });
+    assert.deepEqual([again.observations, again.duplicates], [0, 19_999]);
+    const [stored] = await listObservations(context.store.db, { scope: { network: '100.68.19.0/24' }, limit: 1 });
+    assert.deepEqual(stored.evidence, { padding });
+  });
+
+  test('a large file the format refuses fails with the refusal, as a small one does', async () => {
+    const file = path.join(dir, 'large.csv');
+    await writeFile(file, 'address,note\n' + `192.0.2.1,${'y'.repeat(1000)}\n`.repeat(17_000));
+    await assert.rejects(
+      ingestFile(context.store.db, await context.matcher.index(), { file, format: 'generic-csv', source: 'feed', options: { map: 'ip=source_ip' } }),
+      (error: KoppelError) => error.code === 'invalid' && /--map names columns the header lacks: source_ip/.test(error.message),
+    );
   });
 });
