@@ -1,8 +1,6 @@
 /** Running commands in this process: the store is opened on first use and closed at the end. */
-import { inProcessBus } from '../bus/index.ts';
 import type { Environment, StoreLocation } from '../config.ts';
-import type { Context } from '../context.ts';
-import { attachMatcher } from '../pipeline/index.ts';
+import { inProcessContext, type Context } from '../context.ts';
 import { openStore } from '../store/index.ts';
 import { cliActor, type Io, type Runtime } from './runtime.ts';
 
@@ -14,10 +12,7 @@ export function localRuntime(io: Io, cwd: string, env: Environment, location: St
     env,
     actor: cliActor(),
     context() {
-      opened ??= openStore(location, commandLine).then((store) => {
-        const bus = inProcessBus();
-        return { store, bus, env, matcher: attachMatcher(store.db, bus, env) };
-      });
+      opened ??= openStore(location, commandLine).then((store) => inProcessContext(store, env));
       return opened;
     },
     async close() {

@@ -2,8 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import type { FastifyInstance } from 'fastify';
 import { buildApi, createToken } from '../../src/api/index.ts';
-import { inProcessBus } from '../../src/bus/index.ts';
-import { attachMatcher } from '../../src/pipeline/index.ts';
+import { inProcessContext } from '../../src/context.ts';
 import type { AssetChanges } from '../../src/registry/index.ts';
 import type { Store } from '../../src/store/index.ts';
 import { freshStore, type TestStore } from '../stores.ts';
@@ -17,9 +16,9 @@ const published: AssetChanges[] = [];
 before(async () => {
   testStore = await freshStore('embedded');
   store = await testStore.open();
-  const bus = inProcessBus();
-  bus.subscribe('registry.assets', (c) => void published.push(c));
-  app = await buildApi({ store, bus, env: {}, matcher: attachMatcher(store.db, bus, {}) });
+  const context = inProcessContext(store, {});
+  context.bus.subscribe('registry.assets', (c) => void published.push(c));
+  app = await buildApi(context);
   analyst = await createToken(store.db, { analyst: true }, 'test analyst');
 });
 after(async () => {

@@ -7,9 +7,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
-import { inProcessBus } from '../../src/bus/index.ts';
-import type { Context } from '../../src/context.ts';
-import { attachMatcher } from '../../src/pipeline/index.ts';
+import { inProcessContext, type Context } from '../../src/context.ts';
 import { startSmtpServer, type TestSmtpServer } from '../delivery/smtp-server.ts';
 import { freshStore, type TestStore } from '../stores.ts';
 import { inProcessKoppel } from './koppel.ts';
@@ -23,9 +21,8 @@ before(async () => {
   testStore = await freshStore('embedded');
   smtp = await startSmtpServer();
   const store = await testStore.open();
-  const bus = inProcessBus();
   const env = { KOPPEL_SMTP_URL: smtp.url, KOPPEL_SMTP_FROM: 'Koppel <waarschuwing@centre.example>', KOPPEL_PUBLIC_URL: 'https://koppel.example' };
-  context = { store, bus, env, matcher: attachMatcher(store.db, bus, env) };
+  context = inProcessContext(store, env);
   dir = await mkdtemp(path.join(tmpdir(), 'koppel-cli-notices-'));
 });
 after(async () => {

@@ -5,8 +5,7 @@ import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { simpleParser } from 'mailparser';
 import { buildApi } from '../../src/api/index.ts';
-import { inProcessBus } from '../../src/bus/index.ts';
-import type { Context } from '../../src/context.ts';
+import { inProcessContext, type Context } from '../../src/context.ts';
 import { createSmtpChannel } from '../../src/delivery/index.ts';
 import { deliverDue, type Channels } from '../../src/delivery/outbox-worker.ts';
 import { listFindings } from '../../src/findings/index.ts';
@@ -14,7 +13,7 @@ import type { Observation } from '../../src/observations/index.ts';
 import { listNotices, reviewNotice } from '../../src/notices/outbox.ts';
 import { planNotices } from '../../src/notices/plan.ts';
 import { setSystemOverrides } from '../../src/notices/policy-store.ts';
-import { attachMatcher, ingestFile } from '../../src/pipeline/index.ts';
+import { ingestFile } from '../../src/pipeline/index.ts';
 import { addAssets, addContact, addOrganisation, type Actor } from '../../src/registry/index.ts';
 import { startSmtpServer, type TestSmtpServer } from '../delivery/smtp-server.ts';
 import { freshStore, onEachStore, type TestStore } from '../stores.ts';
@@ -57,8 +56,7 @@ onEachStore('notices', (kind) => {
   before(async () => {
     testStore = await freshStore(kind);
     const store = await testStore.open();
-    const bus = inProcessBus();
-    context = { store, bus, env: {}, matcher: attachMatcher(store.db, bus, {}) };
+    context = inProcessContext(store, {});
     dir = await mkdtemp(path.join(tmpdir(), 'koppel-notices-'));
     smtp = await startSmtpServer({ rejectRecipient: (to) => (to.startsWith('bounce@') ? { code: 550, message: 'no such user' } : to.startsWith('busy@') ? { code: 451, message: 'try later' } : undefined) });
     channels = { email: createSmtpChannel({ url: smtp.url, from: 'Koppel <waarschuwing@centre.example>' }) };
@@ -68,7 +66,7 @@ onEachStore('notices', (kind) => {
     await addOrganisation(store.db, { ref: 'EN-1', name: 'Harbour Ltd', language: 'en' }, { email: 'security@harbour.example' });
     for (const [ref, values] of [['NL-1', ['192.0.2.0/24']], ['EN-1', ['198.51.100.0/24']]] as const) {
       const { changes } = await addAssets(store.db, ref, [...values], analyst);
-      await bus.publish('registry.assets', changes);
+      await context.bus.publish('registry.assets', changes);
     }
   });
   after(async () => {

@@ -3,12 +3,11 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
-import { inProcessBus } from '../../src/bus/index.ts';
-import type { Context } from '../../src/context.ts';
+import { inProcessContext, type Context } from '../../src/context.ts';
 import { listFindings, resolveUnseen } from '../../src/findings/index.ts';
 import { listBatches } from '../../src/intake/batches.ts';
 import type { Observation } from '../../src/observations/index.ts';
-import { attachMatcher, ingestFile } from '../../src/pipeline/index.ts';
+import { ingestFile } from '../../src/pipeline/index.ts';
 import { addAssets, addOrganisation, type Actor } from '../../src/registry/index.ts';
 import { freshStore, onEachStore, type TestStore } from '../stores.ts';
 
@@ -47,8 +46,7 @@ onEachStore('ingest and matching', (kind) => {
   before(async () => {
     testStore = await freshStore(kind);
     const store = await testStore.open();
-    const bus = inProcessBus();
-    context = { store, bus, env: {}, matcher: attachMatcher(store.db, bus, {}) };
+    context = inProcessContext(store, {});
     dir = await mkdtemp(path.join(tmpdir(), 'koppel-ingest-'));
     await context.store.db.insertInto('sources').values({ name: 'testfeed', format: 'jsonl', reliability: 'B', tlp: 'AMBER', severity: null, reports_daily: true }).execute();
     for (const [ref, values] of [

@@ -5,13 +5,12 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { sql } from 'kysely';
-import { inProcessBus } from '../../src/bus/index.ts';
 import type { KoppelError } from '../../src/errors.ts';
-import type { Context } from '../../src/context.ts';
+import { inProcessContext, type Context } from '../../src/context.ts';
 import { listFindings } from '../../src/findings/index.ts';
 import { listBatches } from '../../src/intake/batches.ts';
 import { BLOCK_ROWS, BlockBuilder, blockRow, observationsById, purgeObservations, reserveBlockId, writeBlock, type Observation } from '../../src/observations/index.ts';
-import { attachMatcher, ingestFile, listObservations } from '../../src/pipeline/index.ts';
+import { ingestFile, listObservations } from '../../src/pipeline/index.ts';
 import { addAssets, addOrganisation, removeAsset, removeOrganisation, type Actor } from '../../src/registry/index.ts';
 import { onEachStore, freshStore, type TestStore } from '../stores.ts';
 
@@ -62,8 +61,7 @@ onEachStore('stored observations, findings and their links', (kind) => {
   before(async () => {
     testStore = await freshStore(kind);
     const store = await testStore.open();
-    const bus = inProcessBus();
-    context = { store, bus, env: {}, matcher: attachMatcher(store.db, bus, {}) };
+    context = inProcessContext(store, {});
     dir = await mkdtemp(path.join(tmpdir(), 'koppel-store-'));
     await context.store.db.insertInto('sources').values({ name: 'feed', format: 'jsonl', reliability: 'B', tlp: 'AMBER', severity: null }).execute();
   });

@@ -8,11 +8,11 @@ import { existsSync, readdirSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Command } from 'commander';
-import { inProcessBus } from '../../bus/index.ts';
+import { inProcessContext } from '../../context.ts';
 import { KoppelError } from '../../errors.ts';
 import { listFindings } from '../../findings/index.ts';
 import { planNotices } from '../../notices/plan.ts';
-import { attachMatcher, ingestFile } from '../../pipeline/index.ts';
+import { ingestFile } from '../../pipeline/index.ts';
 import { importRegistry } from '../../registry/index.ts';
 import { openStore } from '../../store/index.ts';
 import { printTable } from '../output.ts';
@@ -86,9 +86,7 @@ export function demoCommand(rt: Runtime): Command {
       for (const [name, text] of Object.entries(feeds(day))) await writeFile(path.join(feedDir, name), text);
 
       const dataDir = path.join(dir, 'data');
-      const store = await openStore({ kind: 'embedded', dataDir }, 'demo');
-      const bus = inProcessBus();
-      const matcher = attachMatcher(store.db, bus, rt.env);
+      const { store, bus, matcher } = inProcessContext(await openStore({ kind: 'embedded', dataDir }, 'demo'), rt.env);
       try {
         const imported = await importRegistry(store.db, registryFile, { actor: { ...rt.actor, via: 'import' } });
         rt.io.out(`Registry: ${imported.organisationsCreated} organisations with ${imported.assetsAdded} assets (${registryFile})\n\nFeeds of ${day}:\n`);
