@@ -13,9 +13,7 @@
  * (GitHub and PyPI records: aliases, CVSS vectors, ECOSYSTEM, SEMVER and GIT ranges, version lists).
  */
 import { spawnSync } from 'node:child_process';
-import { once } from 'node:events';
-import { createWriteStream, existsSync, readFileSync } from 'node:fs';
-import { mkdir, rename } from 'node:fs/promises';
+import { existsSync, readFileSync } from 'node:fs';
 import { availableParallelism, loadavg } from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
@@ -24,10 +22,8 @@ import { sql } from 'kysely';
 import type { Advisory } from '../src/advisories/index.ts';
 import { matchEntry, namesOf, SoftwareIndex, type SoftwareAsset } from '../src/matching/software-index.ts';
 import { advisoryFormatOf, ingestAdvisoryFile, loadSoftwareIndex } from '../src/pipeline/advisories.ts';
-import { importRegistry } from '../src/registry/index.ts';
-import { openStore } from '../src/store/index.ts';
-import { prng } from './registry-file.ts';
-import { benchStore, peakRss } from './measure.ts';
+import { importBenchRegistry, onBenchStore, peakRss, writeLines } from './measure.ts';
+import { prng, registryCsv } from './registry-file.ts';
 
 const ORGANISATIONS = Number(process.env.BENCH_ORGANISATIONS ?? 100_000);
 const ENTRIES = Number(process.env.BENCH_ENTRIES ?? 1_000_000);
@@ -116,8 +112,6 @@ function softwareEntry(random: () => number, kev: KevProduct[]): string {
   return `${packageName(n)} ${ecosystem.version(random).replace(/^v/, '')}`;
 }
 
-const csvField = (text: string) => (/[",\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text);
-
 /** The software inventories: `perOrganisation` distinct entries each, ids in the order the registry import gives them. */
 function inventories(kev: KevProduct[]): SoftwareAsset[] {
   const random = prng(11);
@@ -131,30 +125,6 @@ function inventories(kev: KevProduct[]): SoftwareAsset[] {
     for (const value of values) assets.push({ id: assets.length + 1, organisationId: org, value, verified: random() < 0.8 });
   }
   return assets;
-}
-
-/** The registry CSV of the inventories (or the one written before). */
-async function registryFile(assets: SoftwareAsset[]): Promise<string> {
-  const file = path.join(dataDir, `software-registry-${ORGANISATIONS}-${ENTRIES}.csv`);
-  if (existsSync(file)) return file;
-  await mkdir(dataDir, { recursive: true });
-  const partial = `${file}.partial`;
-  const out = createWriteStream(partial);
-  let lines = ['org_ref,org_name,contact_email,asset,asset_kind,verification'];
-  let previous = 0;
-  for (const a of assets) {
-    const first = a.organisationId !== previous;
-    previous = a.organisationId;
-    lines.push(`KVK-${a.organisationId},Organisation ${a.organisationId} BV,${first ? `security@org${a.organisationId}.example` : ''},${csvField(a.value)},software,${a.verified ? 'analyst' : 'unverified'}`);
-    if (lines.length >= 10_000) {
-      if (!out.write(`${lines.join('\n')}\n`)) await once(out, 'drain');
-      lines = [];
-    }
-  }
-  out.end(lines.length ? `${lines.join('\n')}\n` : '');
-  await once(out, 'finish');
-  await rename(partial, file);
-  return file;
 }
 
 const CVSS = ['CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H', 'CVSS:3.1/AV:N/AC:L/PR:N/UI:R/S:U/C:L/I:L/A:N', 'CVSS:3.1/AV:N/AC:H/PR:N/UI:N/S:U/C:H/I:N/A:N', 'CVSS:3.1/AV:L/AC:L/PR:L/UI:N/S:U/C:N/I:N/A:H'];
@@ -179,7 +149,6 @@ function affectedOf(random: () => number, n: number): Record<string, unknown> {
 async function osvFile(kev: KevProduct[]): Promise<string> {
   const file = path.join(dataDir, `osv-${OSV_RECORDS}.json`);
   if (existsSync(file)) return file;
-  await mkdir(dataDir, { recursive: true });
   const random = prng(23);
   const hex = (length: number) => Array.from({ length }, () => '23456789cfghjmpqrvwx'[Math.floor(random() * 20)]).join('');
   const records: unknown[] = [];
@@ -207,13 +176,7 @@ async function osvFile(kev: KevProduct[]): Promise<string> {
       database_specific: { cwe_ids: [`CWE-${[79, 89, 94, 22, 502][i % 5]}`], severity: SEVERITY_TEXT[severity], github_reviewed: github },
     });
   }
-  const partial = `${file}.partial`;
-  const out = createWriteStream(partial);
-  out.write('[\n');
-  for (let i = 0; i < records.length; i++) out.write(`${JSON.stringify(records[i], null, 2)}${i + 1 < records.length ? ',' : ''}\n`);
-  out.end(']\n');
-  await once(out, 'finish');
-  await rename(partial, file);
+  await writeLines(file, ['[', ...records.map((r, i) => `${JSON.stringify(r, null, 2)}${i + 1 < records.length ? ',' : ''}`), ']']);
   return file;
 }
 
@@ -226,11 +189,8 @@ async function advisoriesOf(file: string): Promise<Advisory[]> {
 }
 
 async function measure(name: 'embedded' | 'postgres', registry: string, osv: string) {
-  const target = await benchStore(name, 'advisories');
-  if (!target) return;
-  const store = await openStore(target.location, 'bench');
-  try {
-    await importRegistry(store.db, registry, { actor: { role: 'analyst', name: 'bench', via: 'import' } });
+  await onBenchStore(name, 'advisories', async (store, title) => {
+    await importBenchRegistry(store.db, registry);
     let start = performance.now();
     const index = await loadSoftwareIndex(store.db);
     const loadSeconds = (performance.now() - start) / 1000;
@@ -247,13 +207,10 @@ async function measure(name: 'embedded' | 'postgres', registry: string, osv: str
     const seconds = (performance.now() - start) / 1000;
     const known = await sql<{ n: number }>`SELECT count(*)::int AS n FROM vulnerability_findings WHERE kev IS NOT NULL`.execute(store.db);
     console.log(
-      `${target.title}: ${seconds.toFixed(1)} s (target < 30 s, load ${loadavg()[0].toFixed(1)}): ${times.join(', ')}; ${findings.toLocaleString('en')} findings, ` +
+      `${title}: ${seconds.toFixed(1)} s (target < 30 s, load ${loadavg()[0].toFixed(1)}): ${times.join(', ')}; ${findings.toLocaleString('en')} findings, ` +
         `${known.rows[0].n.toLocaleString('en')} of them known exploited; peak RSS ${Math.round(stop() / 1048576)} MB (index loaded and built in ${loadSeconds.toFixed(1)} s beforehand)`,
     );
-  } finally {
-    await store.close();
-    await target.cleanup();
-  }
+  });
 }
 
 /**
@@ -284,7 +241,7 @@ if (stage === 'embedded' || stage === 'postgres') await measure(stage, process.e
 else {
   const kev = kevProducts();
   const assets = inventories(kev);
-  const registry = await registryFile(assets);
+  const registry = await registryCsv(path.join(dataDir, `software-registry-${ORGANISATIONS}-${ENTRIES}.csv`), assets.map((a) => ({ ...a, kind: 'software' })));
   const osv = await osvFile(kev);
   const advisories = await advisoriesOf(osv);
   console.log(

@@ -5,20 +5,16 @@
  * database alone, as a range join of the report's subject addresses on the assets (with a GiST index).
  */
 import { spawnSync } from 'node:child_process';
-import { once } from 'node:events';
-import { createReadStream, createWriteStream, existsSync } from 'node:fs';
-import { rename } from 'node:fs/promises';
+import { createReadStream, existsSync } from 'node:fs';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { sql } from 'kysely';
 import { AssetIndex } from '../src/matching/index.ts';
 import { ingestFile, loadIndexedAssets } from '../src/pipeline/index.ts';
-import { importRegistry } from '../src/registry/index.ts';
-import { openStore } from '../src/store/index.ts';
 import { generateLookups, generateRegistry } from './generate-registry.ts';
-import { registryCsvOf } from './registry-file.ts';
-import { benchStore, peakRss } from './measure.ts';
+import { importBenchRegistry, onBenchStore, peakRss, writeLines } from './measure.ts';
+import { registryCsv } from './registry-file.ts';
 
 const ORGANISATIONS = Number(process.env.BENCH_ORGANISATIONS ?? 100_000);
 const ASSETS = Number(process.env.BENCH_ASSETS ?? 1_000_000);
@@ -28,25 +24,18 @@ const JOIN_SAMPLE = 100_000;
 const STORES = (process.env.BENCH_STORES ?? 'embedded,postgres').split(',');
 const dataDir = fileURLToPath(new URL('./data', import.meta.url));
 
-/** A Shadowserver scan_rdp report: half the addresses inside registered ranges. */
-async function scanReport(rows: number, addresses: string[]): Promise<string> {
-  const file = path.join(dataDir, `2026-11-27-scan_rdp-nl-geo-${rows}.csv`);
-  if (existsSync(file)) return file;
-  const partial = `${file}.partial`;
-  const out = createWriteStream(partial);
-  out.write('"timestamp","ip","protocol","port","hostname","tag","asn","geo","region","city","naics","sector","severity","rdp_protocol","cert_length"\n');
-  let lines: string[] = [];
+function* scanReportLines(rows: number, addresses: string[]): Iterable<string> {
+  yield '"timestamp","ip","protocol","port","hostname","tag","asn","geo","region","city","naics","sector","severity","rdp_protocol","cert_length"';
   for (let i = 0; i < rows; i++) {
     const second = String(i % 60).padStart(2, '0');
-    lines.push(`"2026-11-27 03:${String(Math.floor(i / 60) % 60).padStart(2, '0')}:${second}","${addresses[i % addresses.length]}","tcp",3389,"host${i}.example.net","rdp",${64500 + (i % 10)},"NL","NOORD-HOLLAND","AMSTERDAM",0,"","medium","RDP",2048`);
-    if (lines.length === 10_000) {
-      if (!out.write(`${lines.join('\n')}\n`)) await once(out, 'drain');
-      lines = [];
-    }
+    yield `"2026-11-27 03:${String(Math.floor(i / 60) % 60).padStart(2, '0')}:${second}","${addresses[i % addresses.length]}","tcp",3389,"host${i}.example.net","rdp",${64500 + (i % 10)},"NL","NOORD-HOLLAND","AMSTERDAM",0,"","medium","RDP",2048`;
   }
-  out.end(lines.length ? `${lines.join('\n')}\n` : '');
-  await once(out, 'finish');
-  await rename(partial, file);
+}
+
+/** A Shadowserver scan_rdp report (or the one written before): half the addresses inside registered ranges. */
+async function scanReport(rows: number, addresses: string[]): Promise<string> {
+  const file = path.join(dataDir, `2026-11-27-scan_rdp-nl-geo-${rows}.csv`);
+  if (!existsSync(file)) await writeLines(file, scanReportLines(rows, addresses));
   return file;
 }
 
@@ -66,11 +55,8 @@ async function sampleAddresses(report: string, rows: number): Promise<string[]> 
  * and the other store's memory would otherwise count in its peak RSS.
  */
 async function measure(name: 'embedded' | 'postgres', registryFile: string, report: string) {
-  const target = await benchStore(name, 'ingest');
-  if (!target) return;
-  const store = await openStore(target.location, 'bench');
-  try {
-    await importRegistry(store.db, registryFile, { actor: { role: 'analyst', name: 'bench', via: 'import' } });
+  await onBenchStore(name, 'ingest', async (store, title) => {
+    await importBenchRegistry(store.db, registryFile);
     const buildStart = performance.now();
     const index = AssetIndex.build(await loadIndexedAssets(store.db));
     const buildSeconds = (performance.now() - buildStart) / 1000;
@@ -80,32 +66,30 @@ async function measure(name: 'embedded' | 'postgres', registryFile: string, repo
     const seconds = (performance.now() - start) / 1000;
     const rate = Math.round(result.rows / seconds);
     console.log(
-      `${target.title}: ${seconds.toFixed(1)} s, ${rate.toLocaleString('en')} rows/s (target 100,000), peak RSS ${Math.round(stop() / 1048576)} MB (target 1,536 MB); ` +
+      `${title}: ${seconds.toFixed(1)} s, ${rate.toLocaleString('en')} rows/s (target 100,000), peak RSS ${Math.round(stop() / 1048576)} MB (target 1,536 MB); ` +
         `${result.observations} observations, ${result.rejected} rejected, ${result.findingsNew} findings (index loaded and built in ${buildSeconds.toFixed(1)} s)`,
     );
     // The reference's input: the subjects of the first JOIN_SAMPLE rows as a table, not timed. Timed
     // on a sample: on PGlite the join of a million runs for many minutes.
-    const sample = (await sampleAddresses(report, JOIN_SAMPLE)).join('\x1e');
+    const addresses = await sampleAddresses(report, JOIN_SAMPLE);
+    const sample = addresses.join('\x1e');
     await sql`CREATE TABLE bench_subjects AS SELECT (a || '/32')::cidr AS subject_net FROM unnest(string_to_array(${sample}, chr(30))) AS a`.execute(store.db);
     await sql`CREATE INDEX bench_assets_network ON assets USING gist (network inet_ops)`.execute(store.db);
     const joinStart = performance.now();
     const joined = await sql<{ n: number }>`SELECT count(*)::int AS n FROM bench_subjects o JOIN assets a ON a.network && o.subject_net`.execute(store.db);
     const joinSeconds = (performance.now() - joinStart) / 1000;
     console.log(
-      `${target.title} reference, matching alone as a database range join: ${joinSeconds.toFixed(1)} s for ${JOIN_SAMPLE.toLocaleString('en')} observations ` +
-        `(${Math.round(JOIN_SAMPLE / joinSeconds).toLocaleString('en')} rows/s, ${joined.rows[0].n.toLocaleString('en')} pairs) — ingest end to end did ${rate.toLocaleString('en')} rows/s`,
+      `${title} reference, matching alone as a database range join: ${joinSeconds.toFixed(1)} s for ${addresses.length.toLocaleString('en')} observations ` +
+        `(${Math.round(addresses.length / joinSeconds).toLocaleString('en')} rows/s, ${joined.rows[0].n.toLocaleString('en')} pairs) — ingest end to end did ${rate.toLocaleString('en')} rows/s`,
     );
-  } finally {
-    await store.close();
-    await target.cleanup();
-  }
+  });
 }
 
 const stage = process.env.BENCH_TARGET;
 if (stage === 'embedded' || stage === 'postgres') await measure(stage, process.env.BENCH_REGISTRY!, process.env.BENCH_REPORT!);
 else {
   const registry = generateRegistry(ORGANISATIONS, ASSETS);
-  const registryFile = await registryCsvOf(dataDir, registry, ORGANISATIONS);
+  const registryFile = await registryCsv(path.join(dataDir, `registry-${ORGANISATIONS}-${registry.length}.csv`), registry);
   const report = await scanReport(ROWS, generateLookups(registry, 200_000).ipv4);
   console.log(`ingest: ${ROWS.toLocaleString('en')}-row Shadowserver scan report against ${ORGANISATIONS.toLocaleString('en')} organisations with ${ASSETS.toLocaleString('en')} assets`);
   for (const name of STORES) {

@@ -1,9 +1,14 @@
-/** What the benchmarks share: the peak memory of a run, and a fresh store of either kind. */
-import { mkdtemp, rm } from 'node:fs/promises';
+/** What the benchmarks share: the peak memory of a run, a fresh store of either kind, and their data files. */
+import { once } from 'node:events';
+import { createWriteStream } from 'node:fs';
+import { mkdir, mkdtemp, rename, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import type { Kysely } from 'kysely';
 import pg from 'pg';
 import type { StoreLocation } from '../src/config.ts';
+import { importRegistry } from '../src/registry/index.ts';
+import { openStore, type Database, type Store } from '../src/store/index.ts';
 
 const POSTGRES_URL = process.env.KOPPEL_TEST_DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
 
@@ -17,15 +22,54 @@ export function peakRss(): () => number {
   };
 }
 
-export interface BenchStore {
+interface BenchStore {
   title: string;
   location: StoreLocation;
   /** Removes the data folder or drops the database. */
   cleanup(): Promise<void>;
 }
 
+/**
+ * Runs `use` on a new, empty store of the kind, which is closed and removed afterwards; on PostgreSQL
+ * nothing runs when no server is reachable (the output says so).
+ */
+export async function onBenchStore(kind: 'embedded' | 'postgres', purpose: string, use: (store: Store, title: string) => Promise<void>): Promise<void> {
+  const target = await benchStore(kind, purpose);
+  if (!target) return;
+  const store = await openStore(target.location, 'bench');
+  try {
+    await use(store, target.title);
+  } finally {
+    await store.close();
+    await target.cleanup();
+  }
+}
+
+/** The registry file imported as the benchmarks' analyst would. */
+export const importBenchRegistry = (db: Kysely<Database>, file: string) => importRegistry(db, file, { actor: { role: 'analyst', name: 'bench', via: 'import' } });
+
+/**
+ * Writes the lines to the file through a `.partial` file renamed at the end, so that a run cut short
+ * leaves no half file for the next to reuse; ten thousand lines a write.
+ */
+export async function writeLines(file: string, lines: Iterable<string>): Promise<void> {
+  await mkdir(path.dirname(file), { recursive: true });
+  const partial = `${file}.partial`;
+  const out = createWriteStream(partial);
+  let chunk: string[] = [];
+  for (const line of lines) {
+    chunk.push(line);
+    if (chunk.length < 10_000) continue;
+    if (!out.write(`${chunk.join('\n')}\n`)) await once(out, 'drain');
+    chunk = [];
+  }
+  out.end(chunk.length ? `${chunk.join('\n')}\n` : '');
+  await once(out, 'finish');
+  await rename(partial, file);
+}
+
 /** A new, empty store: a data folder in the temporary folder, or a database on the PostgreSQL server (undefined, said on the output, when none is reachable). */
-export async function benchStore(kind: 'embedded' | 'postgres', purpose: string): Promise<BenchStore | undefined> {
+async function benchStore(kind: 'embedded' | 'postgres', purpose: string): Promise<BenchStore | undefined> {
   if (kind === 'embedded') {
     const dataDir = await mkdtemp(path.join(tmpdir(), `koppel-bench-${purpose}-`));
     return { title: 'embedded (PGlite)', location: { kind, dataDir }, cleanup: () => rm(dataDir, { recursive: true, force: true }) };

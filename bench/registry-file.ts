@@ -1,9 +1,6 @@
 /** The seeded registry of generate-registry.ts, written as the CSV `koppel registry import` reads. */
-import { once } from 'node:events';
-import { createWriteStream, existsSync } from 'node:fs';
-import { mkdir, rename } from 'node:fs/promises';
-import path from 'node:path';
-import type { IndexedAsset } from '../src/matching/index.ts';
+import { existsSync } from 'node:fs';
+import { writeLines } from './measure.ts';
 
 /** A small fast PRNG (mulberry32): the same seed gives the same data on every machine. */
 export function prng(seed: number): () => number {
@@ -17,14 +14,19 @@ export function prng(seed: number): () => number {
   };
 }
 
-/** Writes (or reuses) the CSV of these assets; returns its path. */
-export async function registryCsvOf(dir: string, assets: IndexedAsset[], organisations: number): Promise<string> {
-  const file = path.join(dir, `registry-${organisations}-${assets.length}.csv`);
-  if (existsSync(file)) return file;
-  await mkdir(dir, { recursive: true });
-  const partial = `${file}.partial`;
-  const out = createWriteStream(partial);
-  let lines: string[] = ['org_ref,org_name,contact_email,asset,asset_kind,verification'];
+/** An asset as the registry CSV lists it. */
+export interface RegistryRow {
+  organisationId: number;
+  /** The registry's asset kind: ip, cidr, asn, domain, software. */
+  kind: string;
+  value: string;
+  verified: boolean;
+}
+
+const csvField = (text: string) => (/[",\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text);
+
+function* registryLines(assets: Iterable<RegistryRow>): Iterable<string> {
+  yield 'org_ref,org_name,contact_email,asset,asset_kind,verification';
   let previous = 0;
   let ofOrganisation = new Set<string>();
   for (const a of assets) {
@@ -34,14 +36,12 @@ export async function registryCsvOf(dir: string, assets: IndexedAsset[], organis
     // An organisation registers an asset once; the import refuses a repeat.
     if (ofOrganisation.has(a.value)) continue;
     ofOrganisation.add(a.value);
-    lines.push(`KVK-${a.organisationId},Organisation ${a.organisationId} BV,${first ? `security@org${a.organisationId}.example` : ''},${a.value},${a.kind},${a.verified ? 'analyst' : 'unverified'}`);
-    if (lines.length >= 10_000) {
-      if (!out.write(`${lines.join('\n')}\n`)) await once(out, 'drain');
-      lines = [];
-    }
+    yield `KVK-${a.organisationId},Organisation ${a.organisationId} BV,${first ? `security@org${a.organisationId}.example` : ''},${csvField(a.value)},${a.kind},${a.verified ? 'analyst' : 'unverified'}`;
   }
-  out.end(lines.length ? `${lines.join('\n')}\n` : '');
-  await once(out, 'finish');
-  await rename(partial, file);
+}
+
+/** Writes (or reuses) the registry CSV `koppel registry import` reads of these assets, in organisation order; returns its path. */
+export async function registryCsv(file: string, assets: Iterable<RegistryRow>): Promise<string> {
+  if (!existsSync(file)) await writeLines(file, registryLines(assets));
   return file;
 }

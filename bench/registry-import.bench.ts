@@ -8,11 +8,11 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { sql } from 'kysely';
-import { importRegistry, parseAssetValue } from '../src/registry/index.ts';
-import { openStore, type Store } from '../src/store/index.ts';
+import { parseAssetValue } from '../src/registry/index.ts';
+import type { Store } from '../src/store/index.ts';
 import { generateRegistry } from './generate-registry.ts';
-import { registryCsvOf } from './registry-file.ts';
-import { benchStore, peakRss } from './measure.ts';
+import { importBenchRegistry, onBenchStore, peakRss } from './measure.ts';
+import { registryCsv } from './registry-file.ts';
 
 const ORGANISATIONS = Number(process.env.BENCH_ORGANISATIONS ?? 100_000);
 const ASSETS = Number(process.env.BENCH_ASSETS ?? 1_000_000);
@@ -24,14 +24,14 @@ const mb = (bytes: number) => `${Math.round(bytes / 1024 / 1024)} MB`;
 async function timedImport(store: Store, file: string) {
   const stop = peakRss();
   const start = performance.now();
-  const report = await importRegistry(store.db, file, { actor: { role: 'analyst', name: 'bench', via: 'import' } });
+  const report = await importBenchRegistry(store.db, file);
   const seconds = (performance.now() - start) / 1000;
   return { seconds, rss: stop(), report };
 }
 
 /** The reference: one INSERT per asset, as a naive import would do it. */
 async function rowByRow(store: Store, file: string): Promise<number> {
-  const lines = (await readFile(file, 'utf8')).split('\n', REFERENCE_ROWS + 1).slice(1);
+  const lines = (await readFile(file, 'utf8')).split('\n', REFERENCE_ROWS + 1).slice(1).filter((line) => line !== '');
   const org = await sql<{ id: number }>`INSERT INTO organisations (ref, name) VALUES ('REFERENCE', 'Reference') RETURNING id`.execute(store.db);
   const start = performance.now();
   for (const line of lines) {
@@ -48,31 +48,26 @@ async function rowByRow(store: Store, file: string): Promise<number> {
  * the other store's memory would otherwise count in its peak RSS.
  */
 async function measure(name: 'embedded' | 'postgres', file: string) {
-  const target = await benchStore(name, 'import');
-  if (!target) return;
   const limit = name === 'embedded' ? 60 : 30;
-  const store = await openStore(target.location, 'bench');
-  try {
+  await onBenchStore(name, 'import', async (store, title) => {
     const { seconds, rss, report } = await timedImport(store, file);
     const rate = Math.round(ASSETS / seconds);
     const verdict = seconds <= limit ? 'within' : 'OVER';
     console.log(
-      `${target.title}: ${seconds.toFixed(1)} s (${verdict} the ${limit} s target), ${rate.toLocaleString('en')} assets/s, peak RSS ${mb(rss)} (target 1,024 MB); ` +
+      `${title}: ${seconds.toFixed(1)} s (${verdict} the ${limit} s target), ${rate.toLocaleString('en')} assets/s, peak RSS ${mb(rss)} (target 1,024 MB); ` +
         `${report.organisationsCreated} organisations, ${report.assetsAdded} assets, ${report.rejected} rejected`,
     );
     const reference = await rowByRow(store, file);
-    console.log(`${target.title} reference, one INSERT per row: ${Math.round(reference).toLocaleString('en')} assets/s (${(rate / reference).toFixed(1)}× slower than the import)`);
-  } finally {
-    await store.close();
-    await target.cleanup();
-  }
+    console.log(`${title} reference, one INSERT per row: ${Math.round(reference).toLocaleString('en')} assets/s (${(rate / reference).toFixed(1)}× slower than the import)`);
+  });
 }
 
 const target = process.env.BENCH_TARGET;
 if (target === 'embedded' || target === 'postgres') await measure(target, process.env.BENCH_FILE!);
 else {
   const dataDir = fileURLToPath(new URL('./data', import.meta.url));
-  const file = await registryCsvOf(dataDir, generateRegistry(ORGANISATIONS, ASSETS), ORGANISATIONS);
+  const registry = generateRegistry(ORGANISATIONS, ASSETS);
+  const file = await registryCsv(path.join(dataDir, `registry-${ORGANISATIONS}-${registry.length}.csv`), registry);
   console.log(`registry import: ${ORGANISATIONS.toLocaleString('en')} organisations, ${ASSETS.toLocaleString('en')} assets (${path.basename(file)})`);
   for (const name of ['embedded', 'postgres']) {
     spawnSync(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url)], { stdio: 'inherit', env: { ...process.env, BENCH_TARGET: name, BENCH_FILE: file } });
