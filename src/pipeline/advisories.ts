@@ -33,6 +33,7 @@ import { sourceForIngest } from '../intake/sources.ts';
 import { namesOf, productKeys, SoftwareIndex, SoftwareNames, type SoftwareAsset } from '../matching/software-index.ts';
 import { importRegistry, organisationId, type AssetChanges, type ImportOptions, type ImportReport } from '../registry/index.ts';
 import type { Database } from '../store/index.ts';
+import { lastAssetId } from './matcher.ts';
 import { assessVulnerabilities, vulnerabilityIds, type VulnerabilitySeed } from './vulnerability.ts';
 
 type Db = Kysely<Database>;
@@ -299,12 +300,14 @@ export async function organisationAssetsChanged(db: Db, bus: Bus, orgRef: string
 }
 
 /**
- * A registry import, and what follows it: the running stages reload the assets, and each organisation
- * that got new software is matched again against the stored advisories, as when software is typed in.
+ * A registry import, and what follows it: the running stages reload the assets (and retro-match the
+ * new ones), and each organisation that got new software is matched again against the stored
+ * advisories, as when software is typed in.
  */
 export async function importAndMatchRegistry(db: Db, bus: Bus, file: string, options: ImportOptions): Promise<ImportReport & { vulnerabilities: VulnerabilityCounts }> {
+  const addedAfter = await lastAssetId(db);
   const report = await importRegistry(db, file, options);
-  await bus.publish('registry.assets', { added: [], removed: [], reload: true });
+  await bus.publish('registry.assets', { added: [], removed: [], reload: { addedAfter } });
   const vulnerabilities = noCounts();
   for (const ref of report.softwareAddedTo) addCounts(vulnerabilities, await reevaluateOrganisation(db, ref));
   return { ...report, vulnerabilities };

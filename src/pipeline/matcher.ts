@@ -9,7 +9,7 @@ import { wholeNumber, type Environment } from '../config.ts';
 import { FindingGroups, writeFindings, type Sighting } from '../findings/index.ts';
 import { AssetIndex, matchObservation, type IndexedAsset } from '../matching/index.ts';
 import { scanObservations, type Indicators, type Observation } from '../observations/index.ts';
-import type { AssetChanges } from '../registry/index.ts';
+import type { Asset, AssetChanges } from '../registry/index.ts';
 import type { Database } from '../store/index.ts';
 import type { PreparedObservation } from './prepared-rows.ts';
 
@@ -18,6 +18,15 @@ type Db = Kysely<Database>;
 const INDEXED_KINDS = ['ip', 'cidr', 'asn', 'domain'] as const;
 type IndexedKind = (typeof INDEXED_KINDS)[number];
 const isIndexed = (kind: string): kind is IndexedKind => (INDEXED_KINDS as readonly string[]).includes(kind);
+
+/** A registered network asset as the index holds it. */
+const indexedAsset = (a: Pick<Asset, 'id' | 'value' | 'verification'> & { kind: IndexedKind; organisationId: number }): IndexedAsset => ({
+  id: a.id,
+  organisationId: a.organisationId,
+  kind: a.kind,
+  value: a.value,
+  verified: a.verification !== 'unverified',
+});
 
 /** The id of the asset registered last (0 for none): those registered later have higher ids. */
 export async function lastAssetId(db: Db): Promise<number> {
@@ -30,7 +39,7 @@ export async function loadIndexedAssets(db: Db, registeredAfter?: number): Promi
   let query = db.selectFrom('assets').select(['id', 'organisation_id', 'kind', 'value', 'verification']).where('kind', 'in', INDEXED_KINDS);
   if (registeredAfter !== undefined) query = query.where('id', '>', registeredAfter);
   const rows = await query.execute();
-  return rows.map((r) => ({ id: r.id, organisationId: r.organisation_id, kind: r.kind as IndexedKind, value: r.value, verified: r.verification !== 'unverified' }));
+  return rows.map((r) => indexedAsset({ id: r.id, organisationId: r.organisation_id, kind: r.kind as IndexedKind, value: r.value, verification: r.verification }));
 }
 
 /**
@@ -71,16 +80,17 @@ export function attachMatcher(db: Db, bus: Bus, env: Environment): Matcher {
   const retroDays = wholeNumber(env, 'KOPPEL_RETRO_DAYS');
 
   bus.subscribe('registry.assets', (changes: AssetChanges) => {
+    const added = changes.added.filter((a): a is typeof a & { kind: IndexedKind } => isIndexed(a.kind)).map(indexedAsset);
     if (built) {
       built = changes.reload
         ? loadIndexedAssets(db).then((assets) => AssetIndex.build(assets))
         : built.then((index) => {
             for (const id of changes.removed) index.remove(id);
-            for (const a of changes.added) if (isIndexed(a.kind)) index.add({ id: a.id, organisationId: a.organisationId, kind: a.kind, value: a.value, verified: a.verification !== 'unverified' });
+            for (const a of added) index.add(a);
             return index;
           });
     }
-    const work = retroMatch(db, changes, retroDays);
+    const work = (changes.reload ? loadIndexedAssets(db, changes.reload.addedAfter) : Promise.resolve(added)).then((assets) => retroMatch(db, assets, retroDays));
     pending = pending.then(() => work);
     return work.then(() => undefined);
   });
@@ -95,9 +105,7 @@ export function attachMatcher(db: Db, bus: Bus, env: Environment): Matcher {
  * A company that enrols today hears about the compromised host reported yesterday: the stored
  * observations of the retro window are matched against the new assets.
  */
-export async function retroMatch(db: Db, changes: AssetChanges, retroDays: number, now = new Date()): Promise<{ created: number; seenAgain: number }> {
-  const added = changes.added.filter((a) => isIndexed(a.kind));
-  const assets = added.map((a) => ({ id: a.id, organisationId: a.organisationId, kind: a.kind as IndexedKind, value: a.value, verified: a.verification !== 'unverified' }));
+export function retroMatch(db: Db, assets: IndexedAsset[], retroDays: number, now = new Date()): Promise<{ created: number; seenAgain: number }> {
   return matchStored(db, assets, { since: new Date(now.getTime() - retroDays * 86_400_000) });
 }
 

@@ -62,6 +62,9 @@ export interface Asset {
 export interface AssetChanges {
   added: Array<Asset & { organisationId: number }>;
   removed: number[];
-  /** Too much changed to list (an import): rebuild from the store. */
-  reload?: boolean;
+  /**
+   * Too much changed to list (an import): rebuild from the store. The assets with ids above
+   * `addedAfter` are the ones the change added.
+   */
+  reload?: { addedAfter: number };
 }

@@ -11,6 +11,7 @@ import { listFindings } from '../../src/findings/index.ts';
 import { listBatches } from '../../src/intake/batches.ts';
 import { BLOCK_ROWS, BlockBuilder, blockRow, observationsById, purgeObservations, reserveBlockId, writeBlock, type Observation } from '../../src/observations/index.ts';
 import { ingestFile, listObservations } from '../../src/pipeline/index.ts';
+import { importAndMatchRegistry } from '../../src/pipeline/advisories.ts';
 import { addAssets, addOrganisation, removeAsset, removeOrganisation, type Actor } from '../../src/registry/index.ts';
 import { onEachStore, freshStore, type TestStore } from '../stores.ts';
 
@@ -264,5 +265,14 @@ onEachStore('stored observations, findings and their links', (kind) => {
       ingestFile(context.store.db, await context.matcher.index(), { file, format: 'generic-csv', source: 'feed', options: { map: 'ip=source_ip' } }),
       (error: KoppelError) => error.code === 'invalid' && /--map names columns the header lacks: source_ip/.test(error.message),
     );
+  });
+
+  test('assets brought by a registry import hear of what was seen before, as assets typed in do', async () => {
+    await ingest('before-import.jsonl', [observation({ type: 'open-smb', subject: { ip: '100.69.0.5' } }), observation({ type: 'open-smb', subject: { ip: '100.70.0.5' } })]);
+    const file = path.join(dir, 'registry.csv');
+    await writeFile(file, 'org_ref,org_name,contact_email,asset\nIMPORTED,Imported BV,it@imported.example,100.69.0.0/16\n');
+    await importAndMatchRegistry(context.store.db, context.bus, file, { actor: analyst });
+    await context.matcher.settled();
+    assert.deepEqual(await findingsOf('IMPORTED'), ['100.69.0.5 open-smb [100.69.0.0/16] 1']);
   });
 });
