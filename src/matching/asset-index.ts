@@ -7,9 +7,8 @@
  * - ASNs in a Map.
  */
 import { getPublicSuffix } from 'tldts';
-import { isPublicSuffix, parseAsn } from '../indicators/index.ts';
+import { canonicalDomain, isPublicSuffix, parseAsn } from '../indicators/index.ts';
 import { addressWords, networkWords, type Family } from './address.ts';
-import { canonicalDomain } from './domain-name.ts';
 import { DomainTable } from './domain-table.ts';
 import { LiveRanges } from './live-ranges.ts';
 import type { RangeEntries } from './range-forest.ts';

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { ipBytes, parseCidr, parseDomain, parseIp } from '../../src/indicators/index.ts';
 import { addressWords, networkWords } from '../../src/matching/address.ts';
-import { canonicalDomain } from '../../src/matching/domain-name.ts';
+import { canonicalDomain } from '../../src/indicators/index.ts';
 import { prng } from '../../bench/registry-file.ts';
 
 /** The address's words as the index stores them, from the slow parser's bytes. */

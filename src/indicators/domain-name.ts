@@ -3,7 +3,7 @@
  * than a whole lookup may; names already in canonical lower-case ASCII are recognised by hand and
  * everything else goes through `parseDomain`, so both paths give the same answer.
  */
-import { parseDomain } from '../indicators/index.ts';
+import { parseDomain } from './domain.ts';
 
 const isLabelChar = (c: number): boolean => (c >= 97 && c <= 122) || (c >= 48 && c <= 57) || c === 45 || c === 95;
 
