@@ -5,11 +5,23 @@
  * keys: a risk of naming something a duplicate that is worth the memory.
  */
 export class SeenKeys {
-  private high = new Int32Array(1024);
-  private low = new Int32Array(1024);
+  private high: Int32Array;
+  private low: Int32Array;
   /** 0 marks an empty slot: lines are counted from 1. */
-  private lines = new Int32Array(1024);
-  private size = 0;
+  private lines: Int32Array;
+  private count = 0;
+
+  /** `slots`, a power of two, holds half as many keys before the set grows. */
+  constructor(slots = 1024) {
+    this.high = new Int32Array(slots);
+    this.low = new Int32Array(slots);
+    this.lines = new Int32Array(slots);
+  }
+
+  /** How many keys have been met. */
+  get size(): number {
+    return this.count;
+  }
 
   /** The line `key` was first met on, or undefined when it is new (and is now met on `line`). */
   firstLine(key: string, line: number): number | undefined {
@@ -27,8 +39,13 @@ export class SeenKeys {
     this.high[slot] = high;
     this.low[slot] = low;
     this.lines[slot] = line;
-    if (++this.size * 2 > this.lines.length) this.grow();
+    if (++this.count * 2 > this.lines.length) this.grow();
     return undefined;
+  }
+
+  /** Visits the hash of every key met. */
+  forEach(visit: (high: number, low: number) => void): void {
+    for (let slot = 0; slot < this.lines.length; slot++) if (this.lines[slot] !== 0) visit(this.high[slot], this.low[slot]);
   }
 
   private grow(): void {
@@ -74,10 +91,11 @@ export function hash64(text: string): { high: number; low: number } {
     h2 = Math.imul(h2 ^ word, 0x5bd1e995);
     h2 ^= h2 >>> 15;
   }
-  return { high: mix(h1), low: mix(h2) };
+  return { high: mix32(h1), low: mix32(h2) };
 }
 
-function mix(h: number): number {
+/** murmur3's 32-bit finaliser: every bit of the result depends on every bit of `h`. */
+export function mix32(h: number): number {
   let x = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
   x = Math.imul(x ^ (x >>> 13), 0xc2b2ae35);
   return x ^ (x >>> 16);

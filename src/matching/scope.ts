@@ -4,10 +4,12 @@
  */
 import { emailDomain, parseAsn, parseCidr, parseDomain, parseIp, urlHost } from '../indicators/index.ts';
 import type { Indicators } from '../observations/model.ts';
+import type { SummaryTarget } from '../observations/summary.ts';
 import { AssetIndex, type IndexedAsset } from './asset-index.ts';
 import { matchObservation } from './match.ts';
 
-export type Scope = { network: string } | { domain: string } | { asn: number };
+/** An address or network, a domain, an AS: what block summaries narrow a scan to. */
+export type Scope = SummaryTarget;
 
 /** The scope of an indicator as typed: an address or network, an AS number, or a domain, URL or e-mail address. */
 export function scopeOf(indicator: string): Scope | undefined {
@@ -36,4 +38,20 @@ export function withinScope(scope: Scope): (subject: Indicators) => boolean {
         : { ...asset, kind: 'asn', value: String(scope.asn) },
   ]);
   return (subject) => matchObservation(index, { subject }).length > 0;
+}
+
+/** The scope an asset covers for matching; undefined for an AS number that does not read as one. */
+export function scopeOfAsset(asset: Pick<IndexedAsset, 'kind' | 'value'>): Scope | undefined {
+  switch (asset.kind) {
+    case 'ip':
+      return { network: `${asset.value}/${asset.value.includes(':') ? 128 : 32}` };
+    case 'cidr':
+      return { network: asset.value };
+    case 'domain':
+      return { domain: asset.value };
+    case 'asn': {
+      const asn = parseAsn(asset.value);
+      return asn.ok ? { asn: asn.value } : undefined;
+    }
+  }
 }

@@ -7,6 +7,7 @@
  */
 import { hash64 } from '../collections/seen-keys.ts';
 import type { Indicators, Observation } from './model.ts';
+import { SummaryBuilder } from './summary.ts';
 
 /** At most 65,536: a row's number is the low 16 bits of its observation's id. */
 export const BLOCK_ROWS = 16_384;
@@ -93,6 +94,8 @@ export class BlockBuilder {
   readonly subjects = new Lines();
   /** The identity hashes, two 32-bit halves a row. */
   readonly keys = new Int32Array(BLOCK_ROWS * 2);
+  /** Where the rows' subjects are (see summary.ts). */
+  readonly summary = new SummaryBuilder();
   size = 0;
   from = '';
   until = '';
@@ -103,9 +106,10 @@ export class BlockBuilder {
     return this.size >= BLOCK_ROWS;
   }
 
-  /** Adds the row; returns its observation id. */
-  add(row: BlockRow): number {
+  /** Adds the row, whose subject's indicators (`row.subject` as read) are given too; returns its observation id. */
+  add(row: BlockRow, subject: Indicators): number {
     const n = this.size++;
+    this.summary.add(subject);
     this.records.append(row.record);
     this.subjects.append(row.observedAt + row.subject);
     this.keys[2 * n] = row.high;

@@ -7,24 +7,15 @@ import { promisify } from 'node:util';
 import { deflateRaw, inflateRaw } from 'node:zlib';
 import { sql, type Kysely } from 'kysely';
 import { SeenKeys } from '../collections/seen-keys.ts';
-import type { Database } from '../store/index.ts';
+import { bytesIn, bytesOf, bytesOut, type Database } from '../store/index.ts';
 import { blockOfObservation, observationId, rowOfObservation, subjectLine, type BlockBuilder } from './block.ts';
 import type { Indicators, Observation } from './model.ts';
+import { mayHold, type Probe } from './summary.ts';
 
 type Db = Kysely<Database>;
 
 const deflate = promisify(deflateRaw);
 const inflate = promisify(inflateRaw);
-
-type BytesColumn = 'records' | 'subjects' | 'keys';
-
-/**
- * Bytes go to the store as hex text that it decodes, and come back as base64 text: PGlite turns a
- * bytea parameter or result into text and back byte by byte in JavaScript, some 25 times slower.
- */
-const bytesIn = (bytes: Uint8Array) => sql`decode(${Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('hex')}, 'hex')`;
-const bytesOut = <C extends BytesColumn>(column: C) => sql<string>`encode(${sql.ref(column)}, 'base64')`.as(column);
-const bytesOf = (base64: string): Buffer => Buffer.from(base64, 'base64');
 
 /** Two 32-bit halves a row, in the byte order of the machine that wrote them (little-endian everywhere Koppel runs). */
 const hashesOf = (base64: string): Int32Array => new Int32Array(new Uint8Array(bytesOf(base64)).buffer);
@@ -44,9 +35,9 @@ export async function writeBlock(db: Db, batchId: number, sourceId: number, bloc
   const [records, subjects] = await Promise.all([deflate(block.records.bytes, { level: 1 }), deflate(block.subjects.bytes, { level: 1 })]);
   const keys = new Uint8Array(block.keys.buffer, 0, block.size * 8);
   await sql`
-    INSERT INTO observation_blocks (id, batch_id, source_id, observed_from, observed_until, rows, records, subjects, keys)
+    INSERT INTO observation_blocks (id, batch_id, source_id, observed_from, observed_until, rows, records, subjects, keys, summary)
     OVERRIDING SYSTEM VALUE
-    VALUES (${block.id}, ${batchId}, ${sourceId}, ${block.from}, ${block.until}, ${block.size}, ${bytesIn(records)}, ${bytesIn(subjects)}, ${bytesIn(keys)})`.execute(db);
+    VALUES (${block.id}, ${batchId}, ${sourceId}, ${block.from}, ${block.until}, ${block.size}, ${bytesIn(records)}, ${bytesIn(subjects)}, ${bytesIn(keys)}, ${bytesIn(block.summary.bytes())})`.execute(db);
 }
 
 /** Marks the batch's blocks written so far as stored. */
@@ -95,6 +86,21 @@ const BLOCKS_A_PAGE = 32;
 
 const linesOf = async (compressed: Buffer): Promise<string[]> => (await inflate(compressed)).toString('utf8').split('\n');
 
+/** The lines of these rows of a block's deflated lines, decoding those alone (a block's records run to megabytes); '' for a row purged. */
+async function linesAt(compressed: Buffer, rows: readonly number[]): Promise<Map<number, string>> {
+  const bytes = await inflate(compressed);
+  const wanted = new Set(rows);
+  const last = rows.reduce((a, b) => Math.max(a, b), -1);
+  const lines = new Map<number, string>();
+  for (let row = 0, start = 0; row <= last && start <= bytes.length; row++) {
+    const newline = bytes.indexOf(0x0a, start);
+    const end = newline < 0 ? bytes.length : newline;
+    if (wanted.has(row)) lines.set(row, bytes.toString('utf8', start, end));
+    start = end + 1;
+  }
+  return lines;
+}
+
 /** Which subjects a scan is after. */
 export type SubjectFilter = (subject: Indicators) => boolean;
 
@@ -112,17 +118,22 @@ const newestFirst = <T extends { observedAt: string; block: number; row: number 
 /**
  * The stored observations whose subject the filter takes (every one without a filter), observed at
  * or after `since`, of one batch when it is given, newest first, `limit` at most. The subjects and
- * times of the blocks are read first; records only of the rows taken.
+ * times of the blocks are read first; records only of the rows taken. With `probes` (the
+ * neighbourhoods of what the filter takes, see summary.ts), a block whose summary holds none of them
+ * is not read at all.
  */
-export async function scanObservations(db: Db, filter: { subjects?: SubjectFilter; since?: Date; batch?: number; limit?: number } = {}): Promise<StoredObservation[]> {
-  const { subjects: take, since, batch, limit = Infinity } = filter;
+export async function scanObservations(
+  db: Db,
+  filter: { subjects?: SubjectFilter; probes?: readonly Probe[]; since?: Date; batch?: number; limit?: number } = {},
+): Promise<StoredObservation[]> {
+  const { subjects: take, probes, since, batch, limit = Infinity } = filter;
   const from = since?.toISOString() ?? '';
   let taken: Taken[] = [];
   let after: { until: Date; id: number } | undefined;
   for (let more = true; more; ) {
     let query = db
       .selectFrom('observation_blocks')
-      .select(['id', 'source_id', 'observed_until', bytesOut('subjects')])
+      .select(['id', 'source_id', 'observed_until', probes ? bytesOut('summary') : sql<null>`NULL`.as('summary')])
       .where('complete', '=', true)
       .orderBy('observed_until', 'desc')
       .orderBy('id', 'desc')
@@ -131,10 +142,15 @@ export async function scanObservations(db: Db, filter: { subjects?: SubjectFilte
     if (batch !== undefined) query = query.where('batch_id', '=', batch);
     if (after) query = query.where(sql<boolean>`(observed_until, id) < (${after.until}, ${after.id})`);
     const blocks = await query.execute();
+    const read = blocks.filter((b) => !probes || b.summary === null || mayHold(bytesOf(b.summary), probes)).map((b) => b.id);
+    const subjects = read.length === 0 ? [] : await db.selectFrom('observation_blocks').select(['id', bytesOut('subjects')]).where('id', 'in', read).execute();
+    const subjectsOf = new Map(subjects.map((b) => [b.id, b.subjects]));
     for (const block of blocks) {
       // Blocks come newest last observation first: once `limit` rows are taken, a block whose newest is older than all of them adds none.
       if (taken.length >= limit && block.observed_until.toISOString() < taken[limit - 1].observedAt) return recordsOf(db, taken);
-      (await linesOf(bytesOf(block.subjects))).forEach((line, row) => {
+      const lines = subjectsOf.get(block.id);
+      if (lines === undefined) continue;
+      (await linesOf(bytesOf(lines))).forEach((line, row) => {
         if (line === '') return;
         const { observedAt, subject } = subjectLine(line);
         if (observedAt >= from && (!take || take(subject))) taken.push({ block: block.id, row, sourceId: block.source_id, observedAt });
@@ -155,8 +171,8 @@ async function recordsOf(db: Db, taken: Taken[]): Promise<StoredObservation[]> {
   const found: Array<StoredObservation & { block: number; row: number }> = [];
   for (const [id, rows] of byBlock) {
     const { records } = await db.selectFrom('observation_blocks').select(bytesOut('records')).where('id', '=', id).executeTakeFirstOrThrow();
-    const lines = await linesOf(bytesOf(records));
-    for (const t of rows) found.push({ ...(JSON.parse(lines[t.row]) as Observation), id: observationId(id, t.row), sourceId: t.sourceId, block: id, row: t.row });
+    const lines = await linesAt(bytesOf(records), rows.map((t) => t.row));
+    for (const t of rows) found.push({ ...(JSON.parse(lines.get(t.row)!) as Observation), id: observationId(id, t.row), sourceId: t.sourceId, block: id, row: t.row });
   }
   return newestFirst(found).map(({ block: _block, row: _row, ...observation }) => observation);
 }
@@ -172,9 +188,11 @@ export async function observationsById(db: Db, ids: number[]): Promise<StoredObs
   const blocks = await db.selectFrom('observation_blocks').select(['id', 'source_id', bytesOut('records')]).where('id', 'in', [...byBlock.keys()]).execute();
   const found: StoredObservation[] = [];
   for (const block of blocks) {
-    const lines = await linesOf(bytesOf(block.records));
-    for (const row of byBlock.get(block.id)!) {
-      if (lines[row]) found.push({ ...(JSON.parse(lines[row]) as Observation), id: observationId(block.id, row), sourceId: block.source_id });
+    const rows = byBlock.get(block.id)!;
+    const lines = await linesAt(bytesOf(block.records), rows);
+    for (const row of rows) {
+      const line = lines.get(row);
+      if (line) found.push({ ...(JSON.parse(line) as Observation), id: observationId(block.id, row), sourceId: block.source_id });
     }
   }
   return found;

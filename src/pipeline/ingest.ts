@@ -168,9 +168,9 @@ export async function ingestFile(db: Kysely<Database>, index: AssetIndex, reques
           continue;
         }
         block ??= new BlockBuilder(await reserveBlockId(db));
-        const id = block.add({ record: rows.records[i], subject: rows.subjects[i], high, low, observedAt });
-        counts.observations++;
         const observation = observationAt(rows, i);
+        const id = block.add({ record: rows.records[i], subject: rows.subjects[i], high, low, observedAt }, observation.subject);
+        counts.observations++;
         const reached = matchObservation(index, observation);
         if (reached.length > 0) groups.add(sightingOf(observation, source.id, id), reached);
         if (block.full) await writeFullBlock();

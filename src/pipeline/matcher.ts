@@ -7,8 +7,8 @@ import type { Kysely } from 'kysely';
 import type { Bus } from '../bus/index.ts';
 import { wholeNumber, type Environment } from '../config.ts';
 import { FindingGroups, writeFindings, type Sighting } from '../findings/index.ts';
-import { AssetIndex, matchObservation, type IndexedAsset } from '../matching/index.ts';
-import { scanObservations, type Indicators, type Observation } from '../observations/index.ts';
+import { AssetIndex, matchObservation, scopeOfAsset, type IndexedAsset, type Scope } from '../matching/index.ts';
+import { probesFor, scanObservations, type Indicators, type Observation } from '../observations/index.ts';
 import type { Asset, AssetChanges } from '../registry/index.ts';
 import type { Database } from '../store/index.ts';
 import type { PreparedObservation } from './prepared-rows.ts';
@@ -118,7 +118,9 @@ export async function matchStored(db: Db, assets: IndexedAsset[], window: { sinc
   const index = AssetIndex.build(assets);
   const groups = new FindingGroups();
   const reachesAnAsset = (subject: Indicators) => matchObservation(index, { subject }).length > 0;
-  for (const observation of await scanObservations(db, { ...window, subjects: reachesAnAsset })) {
+  const scopes = assets.map(scopeOfAsset);
+  const probes = scopes.every((s): s is Scope => s !== undefined) ? probesFor(scopes) : undefined;
+  for (const observation of await scanObservations(db, { ...window, subjects: reachesAnAsset, probes })) {
     groups.add(sightingOf(observation, observation.sourceId, observation.id), matchObservation(index, observation));
   }
   return writeFindings(db, groups.take());

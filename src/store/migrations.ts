@@ -2,10 +2,18 @@
  * One list of migrations for PGlite and PostgreSQL alike (the PostgreSQL 15 subset), applied in
  * order at start-up. A migration, once released, is never edited: add a new one.
  */
+import { promisify } from 'node:util';
+import { deflateRaw, inflateRaw } from 'node:zlib';
 import { sql, type Kysely, type Migration } from 'kysely';
+import { subjectLine } from '../observations/block.ts';
 import { BlockBuilder, blockRow, type Observation } from '../observations/index.ts';
-import { reserveBlockId, writeBlock } from '../observations/store.ts';
+import { reserveBlockId } from '../observations/store.ts';
+import { SummaryBuilder } from '../observations/summary.ts';
+import { bytesIn, bytesOf, bytesOut } from './bytes.ts';
 import type { Database } from './schema.ts';
+
+const deflate = promisify(deflateRaw);
+const inflate = promisify(inflateRaw);
 
 const registry: Migration = {
   async up(db: Kysely<unknown>) {
@@ -386,7 +394,14 @@ const observationBlocks: Migration = {
     let owner = '';
     let moved: [number[], number[]] = [[], []];
     const flush = async () => {
-      if (block) await writeBlock(store, Number(owner.split(' ')[0]), Number(owner.split(' ')[1]), block);
+      if (block) {
+        const [records, subjects] = await Promise.all([deflate(block.records.bytes, { level: 1 }), deflate(block.subjects.bytes, { level: 1 })]);
+        await sql`
+          INSERT INTO observation_blocks (id, batch_id, source_id, observed_from, observed_until, rows, records, subjects, keys)
+          OVERRIDING SYSTEM VALUE
+          VALUES (${block.id}, ${Number(owner.split(' ')[0])}, ${Number(owner.split(' ')[1])}, ${block.from}, ${block.until}, ${block.size},
+            ${bytesIn(records)}, ${bytesIn(subjects)}, ${bytesIn(new Uint8Array(block.keys.buffer, 0, block.size * 8))})`.execute(db);
+      }
       await sql`INSERT INTO moved SELECT * FROM unnest(${moved[0]}::bigint[], ${moved[1]}::bigint[])`.execute(db);
       block = undefined;
       moved = [[], []];
@@ -402,7 +417,7 @@ const observationBlocks: Migration = {
         owner = row.owner;
         block ??= new BlockBuilder(await reserveBlockId(store));
         moved[0].push(Number(row.id));
-        moved[1].push(block.add(blockRow(row.record)));
+        moved[1].push(block.add(blockRow(row.record), row.record.subject));
       }
       if (page.rows.length < 10000) break;
       const last = page.rows[page.rows.length - 1];
@@ -440,6 +455,32 @@ const observationBlocks: Migration = {
   },
 };
 
+/**
+ * Each block gets a summary of where its subjects are (observations/summary.ts), so that a search
+ * for an address, a domain or an AS reads the subjects of only the blocks that may hold it. Blocks
+ * already stored are summarised from their subjects.
+ */
+const blockSummaries: Migration = {
+  async up(db: Kysely<unknown>) {
+    await sql`ALTER TABLE observation_blocks ADD COLUMN summary bytea`.execute(db);
+    await sql`ALTER TABLE observation_blocks ALTER COLUMN summary SET STORAGE EXTERNAL`.execute(db);
+    const store = db as unknown as Kysely<Database>;
+    for (let after = 0; ; ) {
+      const blocks = await store.selectFrom('observation_blocks').select(['id', bytesOut('subjects')]).where('id', '>', after).orderBy('id').limit(32).execute();
+      for (const block of blocks) {
+        const summary = new SummaryBuilder();
+        for (const line of (await inflate(bytesOf(block.subjects))).toString('utf8').split('\n')) {
+          // A purged row leaves an empty line.
+          if (line !== '') summary.add(subjectLine(line).subject);
+        }
+        await sql`UPDATE observation_blocks SET summary = ${bytesIn(summary.bytes())} WHERE id = ${block.id}`.execute(db);
+      }
+      if (blocks.length < 32) break;
+      after = blocks[blocks.length - 1].id;
+    }
+  },
+};
+
 export const MIGRATIONS: Record<string, Migration> = {
   '0001-registry': registry,
   '0002-intake-and-findings': intake,
@@ -449,4 +490,5 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0006-all-clear': allClear,
   '0007-advisory-aliases-without-pending-list': aliasesWithoutPendingList,
   '0008-observation-blocks': observationBlocks,
+  '0009-block-summaries': blockSummaries,
 };

@@ -115,6 +115,8 @@ export interface ObservationBlockTable {
   subjects: Uint8Array;
   /** Each one's identity hash, 8 bytes a row. */
   keys: Uint8Array;
+  /** Where their subjects are, as a Bloom filter (observations/summary.ts); null for none, when every search reads the block. */
+  summary: Uint8Array | null;
 }
 
 export interface FindingTable {

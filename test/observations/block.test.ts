@@ -40,11 +40,11 @@ test('an observation time with an offset is kept as written and ordered in UTC',
 
 test('a block numbers its rows into observation ids and spans their times', () => {
   const block = new BlockBuilder(7);
-  const ids = ['2026-11-27T05:00:00.000Z', '2026-11-27T03:00:00.000Z', '2026-11-27T04:00:00.000Z'].map((observedAt) => block.add(blockRow({ ...observation, observedAt })));
+  const ids = ['2026-11-27T05:00:00.000Z', '2026-11-27T03:00:00.000Z', '2026-11-27T04:00:00.000Z'].map((observedAt) => block.add(blockRow({ ...observation, observedAt }), observation.subject));
   assert.deepEqual(ids, [observationId(7, 0), observationId(7, 1), observationId(7, 2)]);
   assert.equal(new Set(ids.map((id) => Math.floor(id / observationId(1, 0)))).size, 1);
   assert.deepEqual([block.from, block.until, block.size, block.full], ['2026-11-27T03:00:00.000Z', '2026-11-27T05:00:00.000Z', 3, false]);
-  while (!block.full) block.add(blockRow(observation));
+  while (!block.full) block.add(blockRow(observation), observation.subject);
   assert.equal(block.size, BLOCK_ROWS);
 });
 

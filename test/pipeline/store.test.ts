@@ -228,7 +228,7 @@ onEachStore('stored observations, findings and their links', (kind) => {
         .returning('id')
         .executeTakeFirstOrThrow();
       const block = new BlockBuilder(await reserveBlockId(db));
-      block.add(blockRow(observation({ subject: { ip: '192.0.2.77' } })));
+      block.add(blockRow(observation({ subject: { ip: '192.0.2.77' } })), { ip: '192.0.2.77' });
       await writeBlock(db, batch, source.id, block);
       return block.id;
     };
