@@ -10,8 +10,10 @@ import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { sql } from 'kysely';
-import { AssetIndex } from '../src/matching/index.ts';
-import { ingestFile, loadIndexedAssets } from '../src/pipeline/index.ts';
+import { AssetIndex, scopeOf, withinScope } from '../src/matching/index.ts';
+import { scanObservations } from '../src/observations/index.ts';
+import { ingestFile, listObservations, loadIndexedAssets } from '../src/pipeline/index.ts';
+import type { Store } from '../src/store/index.ts';
 import { generateLookups, generateRegistry } from './generate-registry.ts';
 import { importBenchRegistry, onBenchStore, peakRss, writeLines } from './measure.ts';
 import { registryCsv } from './registry-file.ts';
@@ -50,6 +52,34 @@ async function sampleAddresses(report: string, rows: number): Promise<string[]> 
   return addresses;
 }
 
+/** The median of three runs, in milliseconds. */
+async function medianMs(run: () => Promise<unknown>): Promise<number> {
+  const times: number[] = [];
+  for (let i = 0; i < 3; i++) {
+    const start = performance.now();
+    await run();
+    times.push(performance.now() - start);
+  }
+  return times.sort((a, b) => a - b)[1];
+}
+
+/**
+ * Searches over the million observations just stored, the newest 100 of each: an address, its /24
+ * and an AS every block holds. The reference is the same search reading every block's subjects,
+ * as it would without the blocks' summaries.
+ */
+async function measureSearches(store: Store, title: string, report: string) {
+  const [address] = await sampleAddresses(report, 1);
+  const searches = [address, address.replace(/\.\d+$/, '.0/24'), 'AS64505'];
+  for (const text of searches) {
+    const scope = scopeOf(text)!;
+    let found = 0;
+    const summarised = await medianMs(async () => (found = (await listObservations(store.db, { scope, limit: 100 })).length));
+    const everyBlock = await medianMs(() => scanObservations(store.db, { subjects: withinScope(scope), limit: 100 }));
+    console.log(`${title} search ${text}: ${summarised.toFixed(0)} ms for ${found} observations (reference, reading every block: ${everyBlock.toFixed(0)} ms)`);
+  }
+}
+
 /**
  * Each store is measured in a process of its own that only reads the files: the generator's data
  * and the other store's memory would otherwise count in its peak RSS.
@@ -69,6 +99,7 @@ async function measure(name: 'embedded' | 'postgres', registryFile: string, repo
       `${title}: ${seconds.toFixed(1)} s, ${rate.toLocaleString('en')} rows/s (target 100,000), peak RSS ${Math.round(stop() / 1048576)} MB (target 1,536 MB); ` +
         `${result.observations} observations, ${result.rejected} rejected, ${result.findingsNew} findings (index loaded and built in ${buildSeconds.toFixed(1)} s)`,
     );
+    await measureSearches(store, title, report);
     // The reference's input: the subjects of the first JOIN_SAMPLE rows as a table, not timed. Timed
     // on a sample: on PGlite the join of a million runs for many minutes.
     const addresses = await sampleAddresses(report, JOIN_SAMPLE);
