@@ -199,18 +199,20 @@ export async function observationsById(db: Db, ids: number[]): Promise<StoredObs
 }
 
 /**
- * Removes the observations older than the retention period, and the blocks of ingests that failed
- * (or still run after a day: their process is gone);
- * findings keep their own dates and forget the observations gone. A block whose every observation is
+ * Removes the observations older than the retention period, and the blocks of ingests that failed.
+ * An ingest still running after a day has lost its process: its batch is marked failed, and its
+ * blocks go too. Findings keep their own dates and forget the observations gone. A block whose every observation is
  * old goes whole; in a block that also holds newer ones, the old rows are emptied in place, so that
  * every other row keeps its id. Returns how many observations went.
  */
 export async function purgeObservations(db: Db, before: Date): Promise<number> {
   return db.transaction().execute(async (tx) => {
+    await sql`
+      UPDATE batches SET status = 'failed', finished_at = now(), error = 'the ingest stopped unfinished: its process ended before it did'
+      WHERE status = 'running' AND started_at <= now() - interval '1 day'`.execute(tx);
     const gone = await sql<{ id: number; rows: number; complete: boolean }>`
       DELETE FROM observation_blocks b
-      WHERE observed_until < ${before}
-        OR (NOT complete AND NOT EXISTS (SELECT 1 FROM batches WHERE id = b.batch_id AND status = 'running' AND started_at > now() - interval '1 day'))
+      WHERE observed_until < ${before} OR (NOT complete AND NOT EXISTS (SELECT 1 FROM batches WHERE id = b.batch_id AND status = 'running'))
       RETURNING id, rows, complete`.execute(tx);
     let purged = gone.rows.filter((b) => b.complete).reduce((sum, b) => sum + b.rows, 0);
     const emptied: number[] = [];

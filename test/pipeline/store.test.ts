@@ -218,7 +218,7 @@ onEachStore('stored observations, findings and their links', (kind) => {
     assert.equal(report.findingsNew, rows.length);
   });
 
-  test('purge removes what an ingest that died left unfinished, and leaves a running one alone', async () => {
+  test('purge marks an ingest that died failed and removes what it left unfinished, and leaves a running one alone', async () => {
     const db = context.store.db;
     const source = await db.selectFrom('sources').select('id').where('name', '=', 'feed').executeTakeFirstOrThrow();
     const blockOf = async (startedHoursAgo: number) => {
@@ -237,6 +237,14 @@ onEachStore('stored observations, findings and their links', (kind) => {
     await purgeObservations(db, new Date(Date.now() - 90 * DAY));
     const left = await db.selectFrom('observation_blocks').select('id').where('id', 'in', [died, running]).execute();
     assert.deepEqual(left.map((b) => b.id), [running]);
+    const batches = await db.selectFrom('batches').select(['file', 'status', 'error']).where('file', 'like', 'unfinished-%').orderBy('file').execute();
+    assert.deepEqual(
+      batches.map((b) => [b.file, b.status, b.error]),
+      [
+        ['unfinished-1.jsonl', 'running', null],
+        ['unfinished-48.jsonl', 'failed', 'the ingest stopped unfinished: its process ended before it did'],
+      ],
+    );
   });
 
   test('a file large enough to be parsed in a thread of its own: every row, bad rows by line, progress, nothing twice', async () => {
