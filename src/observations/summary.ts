@@ -5,7 +5,9 @@
  * IPv6 /16, /32, /48, /64); a network is in those of its prefixes it reaches, and is marked as wide
  * at the finest level it reaches, for the searches inside it. A domain is in its last two labels' (a
  * URL host and an e-mail domain alike), an AS in its number's. A filter answers "maybe" for a
- * neighbourhood not added about once in a few hundred times, never "no" for one added. Pure.
+ * neighbourhood not added about once in a few hundred times, never "no" for one added. Summaries are
+ * stored: a change to how neighbourhoods are named or hashed needs a migration that summarises every
+ * block again, or searches would pass over blocks summarised the old way. Pure.
  */
 import { hash64, mix32, SeenKeys } from '../collections/seen-keys.ts';
 import { canonicalDomain, emailDomain, ipBytes, parseCidr, parseIp, urlHost } from '../indicators/index.ts';
@@ -39,7 +41,7 @@ type Visit = (high: number, low: number) => void;
  * wide mark), or 64 for an AS.
  */
 function numberKey(kind: number, value: number, visit: Visit): void {
-  visit(mix32(Math.imul(value ^ kind, 0x9e3779b1) ^ 0x5bd1e995), mix32(Math.imul(value + kind, 0x85ebca6b) ^ kind));
+  visit(mix32(Math.imul(value, 0x9e3779b1) ^ Math.imul(kind, 0x85ebca6b)), mix32(value ^ mix32(kind + 0x632be5ab)));
 }
 
 const AS_KIND = 64;
@@ -200,8 +202,9 @@ export function probesFor(targets: readonly SummaryTarget[]): Probe[] | undefine
   for (const target of targets) {
     if ('asn' in target) numberKey(AS_KIND, target.asn, visit);
     else if ('domain' in target) {
-      if (domainNeighbourhood(target.domain) === undefined) return undefined;
-      domainKey(target.domain, visit);
+      const key = domainNeighbourhood(target.domain);
+      if (key === undefined) return undefined;
+      textKey(key, visit);
     } else if (!searchKeys(target.network, visit)) return undefined;
     if (probes.size > PROBES_AT_MOST) return undefined;
   }

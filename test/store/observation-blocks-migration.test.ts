@@ -4,11 +4,12 @@ import { after, before, test } from 'node:test';
 import { PGlite } from '@electric-sql/pglite';
 import { Kysely, Migrator, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
-import { observationsById, type Observation } from '../../src/observations/index.ts';
+import { observationsById, probesFor, type Observation } from '../../src/observations/index.ts';
+import { mayHold } from '../../src/observations/summary.ts';
 import { listObservations } from '../../src/pipeline/index.ts';
 import { MIGRATIONS } from '../../src/store/migrations.ts';
 import { pglitePool } from '../../src/store/pglite-pool.ts';
-import type { Store } from '../../src/store/index.ts';
+import { bytesOf, bytesOut, type Store } from '../../src/store/index.ts';
 import { freshStore, onEachStore, type TestStore } from '../stores.ts';
 
 const BEFORE_BLOCKS = Object.fromEntries(Object.entries(MIGRATIONS).filter(([name]) => name < '0008'));
@@ -71,6 +72,15 @@ onEachStore('observations stored a row each move into blocks', (kind) => {
     assert.deepEqual((await observationsById(store.db, finding.observations)).map((o) => o.subject.port).sort(), [443, 80]);
     const tables = await sql<{ n: number }>`SELECT count(*)::int AS n FROM information_schema.tables WHERE table_name IN ('observations', 'finding_observations')`.execute(store.db);
     assert.equal(tables.rows[0].n, 0);
+  });
+
+  test('the blocks the observations moved into are summarised: a search elsewhere passes them over', async () => {
+    const unsummarised = await sql<{ n: number }>`SELECT count(*)::int AS n FROM observation_blocks WHERE summary IS NULL`.execute(store.db);
+    assert.equal(unsummarised.rows[0].n, 0);
+    const [block] = await store.db.selectFrom('observation_blocks').select(bytesOut('summary')).execute();
+    const summary = bytesOf(block.summary!);
+    assert.equal(mayHold(summary, probesFor([{ network: '198.51.100.0/24' }])!), true);
+    assert.equal(mayHold(summary, probesFor([{ network: '203.0.113.0/24' }])!), false);
   });
 
   test('deleting an organisation still deletes its findings', async () => {
