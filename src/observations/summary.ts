@@ -52,12 +52,15 @@ function textKey(text: string, visit: Visit): void {
   visit(high, low);
 }
 
+/** The first `level` bits of an IPv4 address given as a number; `wide` marks networks at least that wide. */
+function ipv4Key(level: number, address: number, wide: boolean, visit: Visit): void {
+  numberKey(level + (wide ? WIDE : 0), level === 0 ? 0 : address >>> (32 - level), visit);
+}
+
 /** The first `level` bits of an address given by its bytes; `wide` marks networks at least that wide. */
 function prefixKey(version: Version, level: number, bytes: readonly number[], wide: boolean, visit: Visit): void {
-  if (version === 4) {
-    const value = level === 0 ? 0 : ((bytes[0] << 24) | (bytes[1] << 16) | (bytes[2] << 8) | bytes[3]) >>> (32 - level);
-    numberKey(level + (wide ? WIDE : 0), value, visit);
-  } else textKey(`6/${level}${wide ? '~' : ''}:${bytes.slice(0, level / 8).join('.')}`, visit);
+  if (version === 4) ipv4Key(level, ((bytes[0] << 24) | (bytes[1] << 16) | (bytes[2] << 8) | bytes[3]) >>> 0, wide, visit);
+  else textKey(`6/${level}${wide ? '~' : ''}:${bytes.slice(0, level / 8).join('.')}`, visit);
 }
 
 /** A canonical IPv4 address as a number, read from its text. */
@@ -77,7 +80,7 @@ function ipv4Number(address: string): number {
 function addressKeys(address: string, visit: Visit): void {
   if (!address.includes(':')) {
     const value = ipv4Number(address);
-    for (const level of LEVELS[4]) numberKey(level, value >>> (32 - level), visit);
+    for (const level of LEVELS[4]) ipv4Key(level, value, false, visit);
     return;
   }
   const bytes = ipBytes(address);
