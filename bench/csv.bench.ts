@@ -120,6 +120,7 @@ async function shadowserverParser(chunks: Buffer[]): Promise<number> {
     file: '2026-11-27-scan_rdp-nl-geo.csv',
     source: { name: 'shadowserver', reliability: 'A', tlp: 'AMBER' },
     receivedAt: '2026-11-27T08:00:00.000Z',
+    fileTime: '2026-11-27T06:30:00.000Z',
     options: {},
   };
   let observations = 0;

@@ -32,7 +32,7 @@ function observe(context: ParseContext, line: number, text: string, observedAt: 
   return networks.value.map((network) => {
     const observation: Observation = {
       ...sourceDefaults(context, 'medium'),
-      observedAt: observedAt ?? context.receivedAt,
+      observedAt: observedAt ?? context.fileTime,
       kind: 'attack-source',
       type: 'dshield-block',
       subject: { network: network.cidr },

@@ -48,7 +48,7 @@ function observe(context: ParseContext, line: number, fields: Record<string, unk
   if (asn && !asn.ok) return rowError(context, line, 'as_number', asn.reason);
 
   const seenText = pick(fields, 'last_online', 'lastonline') ?? pick(fields, 'first_seen', 'first_seen_utc', 'firstseen');
-  const observedAt = seenText === undefined ? context.receivedAt : utcTimestamp(seenText);
+  const observedAt = seenText === undefined ? context.fileTime : utcTimestamp(seenText);
   if (!observedAt) return rowError(context, line, 'last_online', `not a date: "${seenText}"`);
 
   const status = pick(fields, 'status', 'c2_status')?.toLowerCase();

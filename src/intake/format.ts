@@ -23,6 +23,11 @@ export interface ParseContext {
   };
   /** ISO 8601 time the file was received; becomes every observation's `receivedAt`. */
   receivedAt: string;
+  /**
+   * ISO 8601 time the file was written (its modification time): when a row that gives no time of its
+   * own was observed. The same file ingested again then gives the same observations, and adds nothing.
+   */
+  fileTime: string;
   /** Format options from the command line, e.g. `report` for Shadowserver or `map` for generic CSV. */
   options: Readonly<Record<string, string>>;
 }

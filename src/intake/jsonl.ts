@@ -1,10 +1,14 @@
 /**
  * JSON lines of Koppel's own observation format: one Observation per line, as `koppel observations
- * --json` writes them and other Koppel instances share them. Each line is checked against the model;
- * `receivedAt` is this ingest's when missing; indicators are brought to canonical form.
+ * --json` writes them and other Koppel instances share them. Each line is checked against the model
+ * and its indicators are brought to canonical form. What a line says of its own handling is the
+ * sender's word, not ours: the source is the one registered for the ingest, with its reliability, the
+ * time received is this ingest's, and the TLP is the stricter of the line's and the source's, so that
+ * no sender can loosen a restriction, date a receipt into the future or pass itself off as another
+ * source. The line's own claims are kept as evidence (`sharedAs`).
  */
 import type { Readable } from 'node:stream';
-import type { Indicators, OtherParty } from '../observations/model.ts';
+import { tlpRank, type Indicators, type OtherParty } from '../observations/model.ts';
 import type { IntakeFormat, ParseContext, ParsedRow } from './format.ts';
 import { numberedLines } from './feed-input.ts';
 import { canonicalIndicators, checkedRow, rowError, type Checked, type RawIndicators } from './observation.ts';
@@ -40,7 +44,20 @@ function observe(context: ParseContext, line: number, text: string): ParsedRow {
     if (!indicators.ok) return rowError(context, line, indicators.field, indicators.reason);
     others.push({ role: other.role, indicators: indicators.value });
   }
-  return { line, observation: { ...observation, subject: subject.value, others } };
+  const { source, reliability, tlp, receivedAt } = observation;
+  return {
+    line,
+    observation: {
+      ...observation,
+      source: context.source.name,
+      reliability: context.source.reliability,
+      tlp: tlpRank(tlp) > tlpRank(context.source.tlp) ? tlp : context.source.tlp,
+      receivedAt: context.receivedAt,
+      subject: subject.value,
+      others,
+      evidence: { ...observation.evidence, sharedAs: { source, reliability, tlp, receivedAt } },
+    },
+  };
 }
 
 async function* parse(input: Readable, context: ParseContext): AsyncIterable<ParsedRow> {

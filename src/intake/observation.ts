@@ -150,7 +150,7 @@ export interface Draft {
 export function observationRow(context: ParseContext, line: number, draft: Draft): ParsedRow {
   const observation: Observation = {
     source: context.source.name,
-    observedAt: draft.observedAt ?? context.receivedAt,
+    observedAt: draft.observedAt ?? context.fileTime,
     receivedAt: context.receivedAt,
     kind: draft.kind,
     type: draft.type,

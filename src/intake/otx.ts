@@ -114,7 +114,7 @@ function* observePulse(context: ParseContext, line: number, pulse: Fields): Iter
       yield rowError(context, line, subject.field, subject.reason);
       continue;
     }
-    const observedAt = utcTimestamp(String(indicator.created ?? '')) ?? pulseTime ?? context.receivedAt;
+    const observedAt = utcTimestamp(String(indicator.created ?? '')) ?? pulseTime ?? context.fileTime;
     const role = typeof indicator.role === 'string' ? indicator.role.toLowerCase() : undefined;
     const observation: Observation = {
       ...sourceDefaults(context, 'medium'),

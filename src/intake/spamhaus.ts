@@ -67,7 +67,7 @@ function observe(list: ListKind, context: ParseContext, state: ListState, line: 
   const label = list === 'network' ? fields.sblid : fields.asname;
   const observation: Observation = {
     ...sourceDefaults(context, 'high'),
-    observedAt: state.observedAt ?? context.receivedAt,
+    observedAt: state.observedAt ?? context.fileTime,
     kind: 'malicious-infrastructure',
     type: state.type,
     subject: subject.value,

@@ -66,7 +66,7 @@ function observe(context: ParseContext, line: number, fields: Record<string, unk
   if (!subject.ok) return rowError(context, line, subject.field, subject.reason);
 
   const seenText = pick(fields, 'last_seen_utc', 'last_seen') ?? pick(fields, 'first_seen_utc', 'first_seen');
-  const observedAt = seenText === undefined ? context.receivedAt : utcTimestamp(seenText);
+  const observedAt = seenText === undefined ? context.fileTime : utcTimestamp(seenText);
   if (!observedAt) return rowError(context, line, 'first_seen_utc', `not a date: "${seenText}"`);
 
   const threat = pick(fields, 'threat_type')?.toLowerCase();

@@ -35,7 +35,7 @@ function observe(context: ParseContext, line: number, fields: Record<string, unk
   if (!subject.ok) return rowError(context, line, subject.field, subject.reason);
 
   const seenText = pick(fields, 'dateadded', 'date_added');
-  const observedAt = seenText === undefined ? context.receivedAt : utcTimestamp(seenText);
+  const observedAt = seenText === undefined ? context.fileTime : utcTimestamp(seenText);
   if (!observedAt) return rowError(context, line, 'dateadded', `not a date: "${seenText}"`);
 
   const status = pick(fields, 'url_status')?.toLowerCase();

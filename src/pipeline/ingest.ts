@@ -134,13 +134,14 @@ export async function ingestFile(db: Kysely<Database>, index: AssetIndex, reques
   };
 
   try {
-    const total = (await stat(request.file)).size;
+    const { size: total, mtime } = await stat(request.file);
     let bytes = 0;
     const onBytes = (read: number) => request.progress?.((bytes += read), total);
     const context = {
       file: request.file,
       source: { name: source.name, reliability: source.reliability, tlp: source.tlp, ...(source.severity ? { severity: source.severity } : {}) },
       receivedAt: new Date().toISOString(),
+      fileTime: mtime.toISOString(),
       options: { ...request.options },
     };
     const prepared =

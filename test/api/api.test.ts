@@ -107,3 +107,33 @@ test('import takes the file as the body; export gives back what import reads', a
   assert.equal(doc.format, 'koppel-registry');
   assert.deepEqual(doc.organisations.find((o: { ref: string }) => o.ref === 'UP-1').assets.map((a: { value: string }) => a.value).sort(), ['203.0.113.9', 'upload.example']);
 });
+
+test('a feed file uploaded to ingest: its batch, observations and findings; the same list uploaded again with its time adds nothing', async () => {
+  await app.inject({ method: 'POST', url: '/api/v1/organisations', headers: as(analyst), payload: { ref: 'FEED-1', name: 'Drukkerij' } });
+  await app.inject({ method: 'POST', url: '/api/v1/organisations/FEED-1/assets', headers: as(analyst), payload: { values: ['203.0.113.0/25'] } });
+  const upload = () =>
+    app.inject({
+      method: 'POST',
+      url: '/api/v1/ingest?filename=blocklist.txt&format=list&modified=2026-11-27T06:00:00Z',
+      headers: { ...as(analyst), 'content-type': 'text/plain' },
+      payload: '# hostile entries\n203.0.113.77\nnot-an-entry!\n',
+    });
+  const first = await upload();
+  assert.equal(first.statusCode, 200, first.body);
+  assert.deepEqual([first.json().file, first.json().observations, first.json().rejected, first.json().findingsNew], ['blocklist.txt', 1, 1, 1]);
+  assert.equal(first.json().errors[0].line, 3);
+  const again = (await upload()).json();
+  assert.deepEqual([again.observations, again.duplicates, again.findingsNew], [0, 1, 0]);
+
+  const batches = (await app.inject({ url: '/api/v1/batches', headers: as(analyst) })).json();
+  assert.deepEqual(batches.slice(0, 2).map((b: { rows: number; rejected: number; status: string }) => [b.rows, b.rejected, b.status]), [[2, 1, 'done'], [2, 1, 'done']]);
+  assert.equal(batches[0].errors[0].line, 3);
+  const observations = (await app.inject({ url: '/api/v1/observations?indicator=203.0.113.0/24', headers: as(analyst) })).json();
+  assert.deepEqual(observations.map((o: { subject: { ip: string }; observedAt: string }) => [o.subject.ip, o.observedAt]), [['203.0.113.77', '2026-11-27T06:00:00.000Z']]);
+  const [finding] = (await app.inject({ url: '/api/v1/findings?org=FEED-1', headers: as(analyst) })).json();
+  assert.deepEqual(
+    [finding.org, finding.asset, finding.indicator, finding.kind, finding.type, finding.status, finding.count, finding.firstSeen],
+    ['FEED-1', '203.0.113.0/25', '203.0.113.77', 'malicious-infrastructure', 'blocklist', 'new', 1, '2026-11-27T06:00:00.000Z'],
+  );
+  assert.ok(['severity', 'source', 'lastSeen'].every((field) => field in finding));
+});

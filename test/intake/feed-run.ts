@@ -14,12 +14,15 @@ import { otx } from '../../src/intake/otx.ts';
 export const FEED_FORMATS: readonly IntakeFormat[] = [spamhausDrop, spamhausAsnDrop, dshield, feodo, urlhaus, threatfox, cymru, otx];
 
 export const RECEIVED_AT = '2026-11-27T08:00:00.000Z';
+/** When the file was written: what a row without a time of its own was observed at. */
+export const FILE_TIME = '2026-11-27T06:30:00.000Z';
 
 export function context(file: string, source: Partial<ParseContext['source']> = {}): ParseContext {
   return {
     file,
     source: { name: 'test-feed', reliability: 'B', tlp: 'GREEN', ...source },
     receivedAt: RECEIVED_AT,
+    fileTime: FILE_TIME,
     options: {},
   };
 }

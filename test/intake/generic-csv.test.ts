@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { genericCsv, parseColumnMap } from '../../src/intake/generic-csv.ts';
-import { runText } from './intake-run.ts';
+import { FILE_TIME, runText } from './intake-run.ts';
 
 const CSV = [
   'src,host,link,dport,time,category,level',
@@ -22,7 +22,7 @@ test('generic CSV through a column mapping: fields, defaults and row errors nami
   assert.deepEqual(lines, [2, 3, 4]);
   assert.deepEqual(observations.map((o) => o.subject), [{ ip: '192.0.2.5', port: 8080 }, { domain: 'shop.example.nl' }, { url: 'https://bad.example.com/a,b' }]);
   assert.deepEqual(observations.map((o) => o.type), ['open-proxy', 'defacement', 'phishing-kit']);
-  assert.deepEqual(observations.map((o) => o.observedAt), ['2026-11-26T10:00:00.000Z', '2026-11-26T11:00:00.000Z', '2026-11-27T08:00:00.000Z']);
+  assert.deepEqual(observations.map((o) => o.observedAt), ['2026-11-26T10:00:00.000Z', '2026-11-26T11:00:00.000Z', FILE_TIME]);
   assert.deepEqual(observations.map((o) => o.severity), ['high', 'medium', 'medium']);
   assert.ok(observations.every((o) => o.kind === 'exposed-service'));
   assert.equal(observations[0].evidence.category, 'open-proxy');

@@ -4,9 +4,11 @@ import type { IntakeFormat, ParseContext, ParsedRow, RowError } from '../../src/
 import type { Observation } from '../../src/observations/model.ts';
 
 export const RECEIVED_AT = '2026-11-27T08:00:00.000Z';
+/** When the file was written: what a row without a time of its own was observed at. */
+export const FILE_TIME = '2026-11-27T06:30:00.000Z';
 
 export function intakeContext(file: string, options: Record<string, string> = {}, source: Partial<ParseContext['source']> = {}): ParseContext {
-  return { file, source: { name: 'test-source', reliability: 'A', tlp: 'AMBER', ...source }, receivedAt: RECEIVED_AT, options };
+  return { file, source: { name: 'test-source', reliability: 'A', tlp: 'AMBER', ...source }, receivedAt: RECEIVED_AT, fileTime: FILE_TIME, options };
 }
 
 export interface Collected {

@@ -16,7 +16,7 @@ const base = {
   evidence: { note: 'shared' },
 };
 
-test('JSON lines of observations: validated, canonical, receivedAt filled in, bad lines reported', async () => {
+test('JSON lines of observations: validated, canonical, bad lines reported', async () => {
   const lines = [
     JSON.stringify(base),
     '',
@@ -31,8 +31,6 @@ test('JSON lines of observations: validated, canonical, receivedAt filled in, ba
   const { observations, lines: at, errors } = await runText(jsonl, lines, 'peer.jsonl');
   assert.deepEqual(at, [1, 3, 9]);
   assert.deepEqual(observations[0].subject, { ip: '2001:db8::5' });
-  assert.equal(observations[0].receivedAt, RECEIVED_AT);
-  assert.equal(observations[1].receivedAt, '2026-11-26T13:00:00.000Z');
   assert.deepEqual(observations[0].others, base.others);
   assert.equal(observations[2].subject.domain, 'example.nl');
   assert.deepEqual(
@@ -45,4 +43,18 @@ test('JSON lines of observations: validated, canonical, receivedAt filled in, ba
       [8, undefined],
     ],
   );
+});
+
+test("a line's own source, reliability, receipt time and looser TLP give way to the source registered for the ingest", async () => {
+  const claims = { ...base, source: 'shadowserver', reliability: 'A', tlp: 'CLEAR', receivedAt: '2099-01-01T00:00:00.000Z' };
+  const lines = [JSON.stringify(claims), JSON.stringify({ ...base, tlp: 'RED' })].join('\n');
+  const { observations } = await runText(jsonl, lines, 'peer.jsonl', {}, { name: 'partner', reliability: 'E', tlp: 'AMBER' });
+  assert.deepEqual(
+    observations.map((o) => [o.source, o.reliability, o.tlp, o.receivedAt]),
+    [
+      ['partner', 'E', 'AMBER', RECEIVED_AT],
+      ['partner', 'E', 'RED', RECEIVED_AT],
+    ],
+  );
+  assert.deepEqual(observations[0].evidence.sharedAs, { source: 'shadowserver', reliability: 'A', tlp: 'CLEAR', receivedAt: '2099-01-01T00:00:00.000Z' });
 });

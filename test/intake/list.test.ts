@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { list } from '../../src/intake/list.ts';
-import { runText } from './intake-run.ts';
+import { FILE_TIME, runText } from './intake-run.ts';
 
 const LIST = [
   '\uFEFF# Example blocklist',
@@ -40,7 +40,7 @@ test('a plain list: each line’s kind, comments, blank lines and defanged forms
   for (const o of observations) {
     assert.equal(o.kind, 'malicious-infrastructure');
     assert.equal(o.type, 'blocklist');
-    assert.equal(o.observedAt, o.receivedAt);
+    assert.equal(o.observedAt, FILE_TIME, 'a list gives no times: its entries were observed when the file was written');
   }
   assert.equal(observations[1].evidence.line, '198.51.100.0/24 ; SBL123');
 });

@@ -8,6 +8,7 @@ const context = (source: Partial<ParseContext['source']> = {}): ParseContext => 
   file: 'feed.csv',
   source: { name: 'feed', reliability: 'B', tlp: 'AMBER', ...source },
   receivedAt: '2026-11-28T08:00:00.000Z',
+  fileTime: '2026-11-28T06:30:00.000Z',
   options: {},
 });
 

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { spamhausAsnDrop, spamhausDrop } from '../../src/intake/spamhaus.ts';
 import { CORPUS_ABSENT, corpusFile } from '../corpus.ts';
-import { RECEIVED_AT, detected, run, runFile } from './feed-run.ts';
+import { FILE_TIME, RECEIVED_AT, detected, run, runFile } from './feed-run.ts';
 
 const DROP_TEXT = `; Spamhaus DROP List 2026/11/26 - (c) 2026 The Spamhaus Project SLU
 ; https://www.spamhaus.org/drop/drop.txt
@@ -72,7 +72,7 @@ test('DROP JSON lines: records become observations, the metadata line does not, 
   const { observations, errors } = await run(spamhausDrop, DROP_JSONL, 'drop_v4.json');
   assert.deepEqual(observations.map((o) => o.subject.network), ['192.0.2.0/24', '2001:db8:1::/48', '198.51.100.0/24']);
   assert.deepEqual(errors.map((e) => [e.line, e.field ?? null]), [[3, 'cidr'], [4, null]]);
-  assert.equal(observations[0].observedAt, RECEIVED_AT);
+  assert.equal(observations[0].observedAt, FILE_TIME, 'the metadata line comes last: the rows before it were observed when the file was written');
   assert.deepEqual(observations[1].evidence, { cidr: '2001:db8:1::/48', sblid: 'SBL000002', rir: 'ripencc' });
 });
 

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdtemp, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
@@ -109,6 +109,21 @@ onEachStore('ingest and matching', (kind) => {
     assert.ok((await findingsOf('CUSTOMER')).includes('192.0.2.20 192.0.2.0/24 new 1'));
   });
 
+  test('a list without times of its own, ingested twice, adds nothing twice; written again later, it is seen again', async () => {
+    const file = path.join(dir, 'blocklist.txt');
+    await writeFile(file, '192.0.2.201\n192.0.2.202\n');
+    const run = async () => ingestFile(context.store.db, await context.matcher.index(), { file, format: 'list', source: 'testfeed' });
+    const first = await run();
+    const second = await run();
+    assert.deepEqual([first.observations, first.findingsNew], [2, 4], 'the customer and its provider hear of both');
+    assert.deepEqual([second.observations, second.duplicates, second.findingsNew, second.findingsSeenAgain], [0, 2, 0, 0]);
+    const tomorrow = new Date(Date.now() + DAY);
+    await utimes(file, tomorrow, tomorrow);
+    const third = await run();
+    assert.deepEqual([third.observations, third.findingsSeenAgain], [2, 4]);
+    assert.deepEqual((await findingsOf('CUSTOMER')).filter((f) => /^192\.0\.2\.20[12] /.test(f)), ['192.0.2.201 192.0.2.0/24 new 2', '192.0.2.202 192.0.2.0/24 new 2']);
+  });
+
   test('a bad row is recorded with its line and skipped; the rest goes in', async () => {
     const lines = [JSON.stringify(observation({ subject: { ip: '192.0.2.30' } })), '{"not": "an observation"', JSON.stringify(observation({ subject: { ip: '192.0.2.31' } }))];
     const report = await ingest('bad-row.jsonl', lines.join('\n') + '\n');
@@ -130,8 +145,10 @@ onEachStore('ingest and matching', (kind) => {
   });
 
   test('a finding not seen for a week by a daily source is resolved, and reopens when seen again', async () => {
-    const old = new Date(Date.now() - 20 * DAY).toISOString();
-    await ingest('old.jsonl', jsonl([observation({ subject: { ip: '198.51.100.7' }, type: 'open-telnet', observedAt: old, receivedAt: old })]));
+    const old = new Date(Date.now() - 20 * DAY);
+    await ingest('old.jsonl', jsonl([observation({ subject: { ip: '198.51.100.7' }, type: 'open-telnet', observedAt: old.toISOString() })]));
+    // Twenty days pass without the source sending it again.
+    await context.store.db.updateTable('findings').set({ last_received: old }).where('indicator', '=', '198.51.100.7').execute();
     const resolved = await resolveUnseen(context.store.db, new Date(), 7);
     assert.ok(resolved >= 1);
     assert.deepEqual((await findingsOf('OTHER')).filter((f) => f.startsWith('198.51.100.7')), ['198.51.100.7 198.51.100.7 resolved 1']);

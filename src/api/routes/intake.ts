@@ -1,6 +1,6 @@
 /** Threat information over HTTP: upload for ingest, sources, batches, observations and findings. */
 import { createWriteStream } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, utimes } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
@@ -146,6 +146,12 @@ export function intakeRoutes(context: Context): FastifyPluginAsyncTypebox {
             source: Type.Optional(Type.String()),
             map: Type.Optional(Type.String({ description: 'Column mapping for generic CSV: ip=src,domain=host,…' })),
             org: Type.Optional(Type.String({ description: 'For a VEX file: its statements concern this organisation only (without: every holder of the product).' })),
+            modified: Type.Optional(
+              Type.String({
+                format: 'date-time',
+                description: 'When the file was written. Rows without a time of their own were observed then; without it, at the upload, so that a list uploaded twice counts twice.',
+              }),
+            ),
           }),
           response: { 200: Type.Object({ batch: Type.Integer(), file: Type.String(), format: Type.String(), source: Type.String(), ...Counts, ...AdvisoryCounts, errors: Type.Array(RowErrorSchema) }), ...errors },
         },
@@ -156,6 +162,7 @@ export function intakeRoutes(context: Context): FastifyPluginAsyncTypebox {
         const file = path.join(dir, name);
         try {
           await pipeline(request.body as NodeJS.ReadableStream, createWriteStream(file));
+          if (request.query.modified) await utimes(file, new Date(request.query.modified), new Date(request.query.modified));
           const advisoryFormat = await advisoryFormatOf(file, request.query.format);
           if (advisoryFormat) {
             const r = await ingestAdvisoryFile(db, await softwareIndexFor(db, context.bus), { file, format: advisoryFormat, source: request.query.source, org: request.query.org });
