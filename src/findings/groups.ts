@@ -17,7 +17,7 @@ export interface FindingGroup extends Pick<Sighting, 'sourceId' | 'kind' | 'type
   earliest: string;
   last: string;
   received: string;
-  /** Distinct observations. */
+  /** Distinct observations; 0 when the source only sent again what was stored before. */
   count: number;
   /** The latest OBSERVATIONS_KEPT observation ids, oldest first. */
   observations: number[];
@@ -42,8 +42,8 @@ const newGroup = (s: Sighting, reached: ReachedAsset): FindingGroup => ({
   received: s.receivedAt,
   port: s.port,
   malware: s.malware,
-  count: 1,
-  observations: [s.observationId],
+  count: s.observationId === undefined ? 0 : 1,
+  observations: s.observationId === undefined ? [] : [s.observationId],
   assets: [reached.assetId],
   next: undefined,
 });
@@ -68,7 +68,7 @@ export class FindingGroups {
     return this.groups;
   }
 
-  /** Adds an observation and the assets it reached; an observation added twice counts once. */
+  /** Adds an observation and the assets it reached; an observation added twice counts once, one sent again only as received. */
   add(s: Sighting, reached: readonly ReachedAsset[]): void {
     const byIndicator = entry(entry(this.threats, s.kind, () => new Map()), s.type, () => new Map());
     let first = byIndicator.get(s.indicator);
@@ -83,7 +83,8 @@ export class FindingGroups {
         continue;
       }
       if (!g.assets.includes(asset.assetId)) g.assets.push(asset.assetId);
-      if (g.observations.includes(s.observationId)) continue;
+      if (s.receivedAt > g.received) g.received = s.receivedAt;
+      if (s.observationId === undefined || g.observations.includes(s.observationId)) continue;
       g.count++;
       g.observations.push(s.observationId);
       if (g.observations.length > OBSERVATIONS_KEPT) g.observations.shift();
@@ -93,7 +94,6 @@ export class FindingGroups {
         g.malware = s.malware;
       }
       if (s.observedAt < g.earliest) g.earliest = s.observedAt;
-      if (s.receivedAt > g.received) g.received = s.receivedAt;
       if (severityOrder(s.severity) < severityOrder(g.severity)) g.severity = s.severity;
       if (tlpOrder(s.tlp) > tlpOrder(g.tlp)) g.tlp = s.tlp;
     }

@@ -6,7 +6,11 @@ export type FindingStatus = (typeof FINDING_STATUSES)[number];
 
 /** One observation that reached assets, as findings need it: the raw material of findings. */
 export interface Sighting {
-  observationId: number;
+  /**
+   * Undefined when the source sent again an observation already stored (a list that carries the same
+   * entry with the same date every day): the finding counts it as received, not as seen once more.
+   */
+  observationId: number | undefined;
   sourceId: number;
   kind: Kind;
   type: string;

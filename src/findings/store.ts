@@ -23,7 +23,9 @@ const GROUPS_A_STATEMENT = 50_000;
 
 /**
  * Writes the groups as findings: new ones are created, existing ones get their last sighting,
- * count and latest observations updated, and a resolved finding seen again reopens. An observation
+ * count and latest observations updated, and a resolved finding seen again reopens. A group of
+ * observations only sent again (count 0) updates the time its finding was last received, and so
+ * reopens it too, but creates none. An observation
  * a finding already names (retro-matching through a second asset) is not counted twice. Returns how
  * many were new and how many seen again.
  */
@@ -48,7 +50,8 @@ async function writeFindingsStatement(db: Db, list: FindingGroup[]): Promise<{ c
     for (const a of g.assets) assetLinks[0].push(i + 1), assetLinks[1].push(a);
   });
   // One statement: the findings, then their asset links through the finding ids the upsert returns
-  // (joined back on the finding's identity); only the counts come back.
+  // (joined back on the finding's identity); only the counts come back, of findings made and of
+  // findings seen again (not of those only sent again).
   const result = await sql<{ created: number; total: number }>`
     WITH g AS MATERIALIZED (
       SELECT * FROM unnest(
@@ -60,8 +63,11 @@ async function writeFindingsStatement(db: Db, list: FindingGroup[]): Promise<{ c
       ) WITH ORDINALITY AS g(organisation_id, kind, type, indicator, severity, tlp, source_id, first_seen, last_seen, last_received, count, observations, port, malware, n)
     ), upserted AS (
       INSERT INTO findings AS f (organisation_id, kind, type, indicator, severity, tlp, source_id, first_seen, last_seen, last_received, count, observations, port, malware)
-      SELECT organisation_id, kind, type, indicator, severity, tlp, source_id, first_seen, last_seen, last_received, count, string_to_array(observations, ',')::bigint[], port, malware
-      FROM g ORDER BY n
+      SELECT organisation_id, kind, type, indicator, severity, tlp, source_id, first_seen, last_seen, last_received, count, coalesce(string_to_array(observations, ','), '{}')::bigint[], port, malware
+      FROM g
+      -- What a source only sent again updates the finding it made; it makes none.
+      WHERE g.count > 0 OR EXISTS (SELECT 1 FROM findings e WHERE (e.organisation_id, e.kind, e.type, e.indicator) = (g.organisation_id, g.kind, g.type, g.indicator))
+      ORDER BY n
       ON CONFLICT (organisation_id, kind, type, indicator) DO UPDATE SET
         last_seen = greatest(f.last_seen, excluded.last_seen),
         last_received = greatest(f.last_received, excluded.last_received),
@@ -81,14 +87,14 @@ async function writeFindingsStatement(db: Db, list: FindingGroup[]): Promise<{ c
         status_changed_at = CASE WHEN f.status = 'resolved' AND excluded.last_received > f.status_changed_at THEN now() ELSE f.status_changed_at END
       RETURNING id, (xmax = 0) AS created, organisation_id, kind, type, indicator
     ), ids AS MATERIALIZED (
-      SELECT g.n, u.id, u.created FROM upserted u
+      SELECT g.n, g.count, u.id, u.created FROM upserted u
       JOIN g ON g.organisation_id = u.organisation_id AND g.kind = u.kind AND g.type = u.type AND g.indicator = u.indicator
     ), asset_links AS (
       INSERT INTO finding_assets (finding_id, asset_id)
       SELECT ids.id, l.asset_id FROM unnest(${sqlArray(assetLinks[0], 'bigint')}, ${sqlArray(assetLinks[1], 'bigint')}) AS l(n, asset_id) JOIN ids USING (n)
       ON CONFLICT DO NOTHING
     )
-    SELECT (count(*) FILTER (WHERE created))::int AS created, count(*)::int AS total FROM ids`.execute(db);
+    SELECT (count(*) FILTER (WHERE created))::int AS created, (count(*) FILTER (WHERE count > 0))::int AS total FROM ids`.execute(db);
   return result.rows[0];
 }
 

@@ -164,12 +164,15 @@ export async function ingestFile(db: Kysely<Database>, index: AssetIndex, reques
         }
         const high = rows.keys[2 * i];
         const low = rows.keys[2 * i + 1];
+        const observation = observationAt(rows, i);
         if (seen.firstLineOfHash(high, low, counts.observations + counts.duplicates + 1) !== undefined) {
           counts.duplicates++;
+          // Not stored again, but received again: a daily source's finding of it is not fixed.
+          const reached = matchObservation(index, observation);
+          if (reached.length > 0) groups.add(sightingOf(observation, source.id, undefined), reached);
           continue;
         }
         block ??= new BlockBuilder(await reserveBlockId(db));
-        const observation = observationAt(rows, i);
         const id = block.add({ record: rows.records[i], subject: rows.subjects[i], high, low, observedAt }, observation.subject);
         counts.observations++;
         const reached = matchObservation(index, observation);

@@ -52,8 +52,8 @@ export function threatIndicator(observation: Pick<Observation, 'subject'>): stri
   return s.url ?? s.ip ?? s.network ?? s.domain ?? s.email ?? (s.asn !== undefined ? `AS${s.asn}` : '');
 }
 
-/** The observation stored with the id as findings see it. */
-export const sightingOf = (observation: PreparedObservation, sourceId: number, observationId: number): Sighting => ({
+/** The observation stored with the id as findings see it; without an id, one the source sent again. */
+export const sightingOf = (observation: PreparedObservation, sourceId: number, observationId: number | undefined): Sighting => ({
   observationId,
   sourceId,
   kind: observation.kind,

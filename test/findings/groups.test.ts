@@ -55,3 +55,18 @@ test('a group keeps its latest observations, not all, and still counts every one
   assert.equal(g.count, OBSERVATIONS_KEPT + 5);
   assert.deepEqual(g.observations, Array.from({ length: OBSERVATIONS_KEPT }, (_, i) => i + 6));
 });
+
+test('an observation only sent again counts as received, not as seen once more', () => {
+  const groups = new FindingGroups();
+  const reached = [{ organisationId: 10, assetId: 100 }];
+  groups.add(sighting(1), reached);
+  groups.add({ ...sighting(1), observationId: undefined, receivedAt: '2026-11-29T00:00:00.000Z' }, reached);
+  groups.add({ ...sighting(1, { indicator: '192.0.2.9' }), observationId: undefined }, reached);
+  assert.deepEqual(
+    groups.take().map((g) => [g.indicator, g.count, g.observations, g.received]),
+    [
+      ['192.0.2.1', 1, [1], '2026-11-29T00:00:00.000Z'],
+      ['192.0.2.9', 0, [], '2026-11-28T00:00:00.000Z'],
+    ],
+  );
+});

@@ -124,6 +124,27 @@ onEachStore('ingest and matching', (kind) => {
     assert.deepEqual((await findingsOf('CUSTOMER')).filter((f) => /^192\.0\.2\.20[12] /.test(f)), ['192.0.2.201 192.0.2.0/24 new 2', '192.0.2.202 192.0.2.0/24 new 2']);
   });
 
+  test('a daily source sending the same entry with the same date keeps its finding open, and reopens it once resolved', async () => {
+    const file = path.join(dir, 'standing.txt');
+    await writeFile(file, '192.0.2.211\n');
+    const run = async () => ingestFile(context.store.db, await context.matcher.index(), { file, format: 'list', source: 'testfeed' });
+    const standing = async () => (await listFindings(context.store.db, { org: 'CUSTOMER' })).find((f) => f.indicator === '192.0.2.211')!;
+    const monthAgo = new Date(Date.now() - 30 * DAY);
+    const receivedMonthAgo = () => context.store.db.updateTable('findings').set({ last_received: monthAgo, status_changed_at: monthAgo }).where('indicator', '=', '192.0.2.211').execute();
+    await run();
+    await receivedMonthAgo();
+    const repeated = await run();
+    assert.deepEqual([repeated.observations, repeated.duplicates, repeated.findingsNew], [0, 1, 0]);
+    await resolveUnseen(context.store.db, new Date(), 7);
+    assert.deepEqual([(await standing()).status, (await standing()).count], ['new', 1], 'sent again today: not taken as fixed, not counted twice');
+
+    await receivedMonthAgo();
+    await resolveUnseen(context.store.db, new Date(), 7);
+    assert.equal((await standing()).status, 'resolved');
+    await run();
+    assert.deepEqual([(await standing()).status, (await standing()).count], ['new', 1]);
+  });
+
   test('a bad row is recorded with its line and skipped; the rest goes in', async () => {
     const lines = [JSON.stringify(observation({ subject: { ip: '192.0.2.30' } })), '{"not": "an observation"', JSON.stringify(observation({ subject: { ip: '192.0.2.31' } }))];
     const report = await ingest('bad-row.jsonl', lines.join('\n') + '\n');
