@@ -3,7 +3,7 @@ import { Command, CommanderError } from 'commander';
 import { KoppelError } from '../errors.ts';
 import { DataFolderBusy } from '../store/index.ts';
 import { assetCommand, organisationCommand, registryCommand } from './commands/registry.ts';
-import { batchesCommand, findingsCommand, formatsCommand, ingestCommand, observationsCommand, purgeCommand, sourceCommand } from './commands/intake.ts';
+import { batchesCommand, findingCommand, findingsCommand, formatsCommand, ingestCommand, observationsCommand, purgeCommand, sourceCommand } from './commands/intake.ts';
 import { demoCommand } from './commands/demo.ts';
 import { advisoriesCommand, inventoryCommand } from './commands/vulnerabilities.ts';
 import { noticeCommand, noticesCommand, notifyCommand, organisationPolicyCommand, organisationWebhookCommand, reviewCommand, systemPolicyCommand } from './commands/notices.ts';
@@ -28,6 +28,7 @@ export function buildProgram(rt: Runtime): Command {
     ingestCommand,
     formatsCommand,
     findingsCommand,
+    findingCommand,
     advisoriesCommand,
     observationsCommand,
     batchesCommand,

@@ -48,4 +48,10 @@ export interface Finding {
   firstSeen: string;
   lastSeen: string;
   count: number;
+  /** The ids of the latest observations behind it, oldest first (`koppel finding ID` shows them). */
+  observations: number[];
 }
+
+/** The statuses a person sets; `notified` is set by delivery alone. */
+export const SETTABLE_STATUSES = ['new', 'acknowledged', 'resolved', 'false-positive', 'suppressed'] as const satisfies readonly FindingStatus[];
+export type SettableStatus = (typeof SETTABLE_STATUSES)[number];

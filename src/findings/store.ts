@@ -4,7 +4,7 @@ import { KoppelError } from '../errors.ts';
 import { SEVERITIES, TLP_LABELS } from '../observations/model.ts';
 import { sqlArray, type Database } from '../store/index.ts';
 import { OBSERVATIONS_KEPT, type FindingGroup } from './groups.ts';
-import type { Finding, FindingStatus } from './model.ts';
+import type { Finding, FindingStatus, SettableStatus } from './model.ts';
 
 type Db = Kysely<Database>;
 
@@ -99,6 +99,7 @@ async function writeFindingsStatement(db: Db, list: FindingGroup[]): Promise<{ c
 }
 
 export interface FindingFilter {
+  id?: number;
   org?: string;
   status?: FindingStatus;
   limit?: number;
@@ -114,6 +115,7 @@ export async function listFindings(db: Db, filter: FindingFilter = {}): Promise<
     .select(sql<string[]>`ARRAY(SELECT a.value FROM finding_assets fa JOIN assets a ON a.id = fa.asset_id WHERE fa.finding_id = f.id ORDER BY a.value)`.as('assets'))
     .orderBy('f.last_seen', 'desc')
     .orderBy('f.id');
+  if (filter.id !== undefined) query = query.where('f.id', '=', filter.id);
   if (filter.org !== undefined) query = query.where('o.ref', '=', filter.org);
   if (filter.status !== undefined) query = query.where('f.status', '=', filter.status);
   if (filter.limit !== undefined) query = query.limit(filter.limit);
@@ -134,6 +136,7 @@ export async function listFindings(db: Db, filter: FindingFilter = {}): Promise<
     firstSeen: r.first_seen.toISOString(),
     lastSeen: r.last_seen.toISOString(),
     count: r.count,
+    observations: r.observations.map(Number),
   }));
 }
 
@@ -151,7 +154,8 @@ export async function resolveUnseen(db: Db, now: Date, days: number): Promise<nu
   return Number(result.numAffectedRows ?? 0);
 }
 
-export async function setFindingStatus(db: Db, id: number, status: FindingStatus, reason?: string): Promise<void> {
+/** Sets the status a person decided (acknowledged, a false positive …), with their reason. */
+export async function setFindingStatus(db: Db, id: number, status: SettableStatus, reason?: string): Promise<void> {
   const result = await db
     .updateTable('findings')
     .set({ status, status_reason: reason ?? null, status_changed_at: new Date() })

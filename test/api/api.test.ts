@@ -136,4 +136,13 @@ test('a feed file uploaded to ingest: its batch, observations and findings; the 
     ['FEED-1', '203.0.113.0/25', '203.0.113.77', 'malicious-infrastructure', 'blocklist', 'new', 1, '2026-11-27T06:00:00.000Z'],
   );
   assert.ok(['severity', 'source', 'lastSeen'].every((field) => field in finding));
+
+  const detail = (await app.inject({ url: `/api/v1/findings/${finding.id}`, headers: as(analyst) })).json();
+  assert.deepEqual(detail.observations.map((o: { subject: { ip: string }; evidence: { line: string } }) => [o.subject.ip, o.evidence.line]), [['203.0.113.77', '203.0.113.77']]);
+  const decided = await app.inject({ method: 'PATCH', url: `/api/v1/findings/${finding.id}`, headers: as(analyst), payload: { status: 'false-positive', reason: 'our own scanner' } });
+  assert.equal(decided.statusCode, 200, decided.body);
+  assert.deepEqual([decided.json().status, decided.json().statusReason], ['false-positive', 'our own scanner']);
+  const notified = await app.inject({ method: 'PATCH', url: `/api/v1/findings/${finding.id}`, headers: as(analyst), payload: { status: 'notified' } });
+  assert.equal(notified.statusCode, 400, 'notified is for delivery to set');
+  assert.equal((await app.inject({ method: 'PATCH', url: '/api/v1/findings/999999', headers: as(analyst), payload: { status: 'acknowledged' } })).statusCode, 404);
 });

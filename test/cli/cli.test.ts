@@ -118,3 +118,25 @@ test('koppel demo runs the whole loop in a fresh folder and shows what would be 
   assert.equal(again.code, 1);
   assert.match(again.stderr, /not empty/);
 });
+
+test('koppel finding shows the observations behind a finding, records a decision, and never lets feed text drive the terminal', async () => {
+  const hostile = 'Open RDP \u001b]8;;https://evil.example\u0007click\u001b]8;;\u0007\u001b[2J';
+  const line = { source: 'x', observedAt: '2026-11-27T03:00:00.000Z', kind: 'exposed-service', type: 'open-rdp', severity: 'medium', reliability: 'A', tlp: 'GREEN', subject: { ip: '192.0.2.99' }, others: [], evidence: {}, description: hostile };
+  const feed = path.join(dir, 'hostile.jsonl');
+  await writeFile(feed, `${JSON.stringify(line)}\n`);
+  const ingested = await k('ingest', feed);
+  assert.equal(ingested.code, 0, ingested.stderr);
+  const [finding] = (JSON.parse((await k('findings', '--json')).stdout) as Array<{ id: number; indicator: string }>).filter((f) => f.indicator === '192.0.2.99');
+
+  const decided = await k('finding', String(finding.id), '--status', 'acknowledged', '--reason', 'ticket 42');
+  assert.equal(decided.code, 0, decided.stderr);
+  assert.match(decided.stdout, /acknowledged\s+ticket 42/);
+  assert.ok(decided.stdout.includes('Open RDP \\x1b]8;;https://evil.example\\x07click'), decided.stdout);
+  assert.ok(!/[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/.test(decided.stdout), 'no control character reaches the terminal');
+  const shown = JSON.parse((await k('finding', String(finding.id), '--json')).stdout);
+  assert.deepEqual([shown.status, shown.observations.length, shown.observations[0].description], ['acknowledged', 1, hostile]);
+
+  const refused = await k('finding', String(finding.id), '--status', 'notified');
+  assert.notEqual(refused.code, 0);
+  assert.match(refused.stderr, /notified/);
+});

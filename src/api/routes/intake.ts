@@ -8,12 +8,12 @@ import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox, TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Context } from '../../context.ts';
 import { KoppelError } from '../../errors.ts';
-import { FINDING_STATUSES, listFindings, withVulnerabilityDetails } from '../../findings/index.ts';
+import { FINDING_STATUSES, SETTABLE_STATUSES, listFindings, setFindingStatus, withVulnerabilityDetails } from '../../findings/index.ts';
 import { EpssSchema, KevSchema } from '../../advisories/index.ts';
 import { advisoryFormatOf, ingestAdvisoryFile, softwareIndexFor } from '../../pipeline/advisories.ts';
 import { listBatches } from '../../intake/batches.ts';
 import { addSource, listSources } from '../../intake/sources.ts';
-import { ObservationSchema, RELIABILITIES, SEVERITIES, TLP_LABELS, KindSchema, SeveritySchema, TlpSchema, ReliabilitySchema } from '../../observations/index.ts';
+import { ObservationSchema, observationsById, RELIABILITIES, SEVERITIES, TLP_LABELS, KindSchema, SeveritySchema, TlpSchema, ReliabilitySchema } from '../../observations/index.ts';
 import { scopeOf } from '../../matching/index.ts';
 import { ingestFile, listObservations } from '../../pipeline/index.ts';
 import { literals, nullable } from '../../typebox.ts';
@@ -68,6 +68,7 @@ const Finding = Type.Object({
   firstSeen: Type.String({ format: 'date-time' }),
   lastSeen: Type.String({ format: 'date-time' }),
   count: Type.Integer({ description: 'How many observations stand behind it.' }),
+  observations: Type.Array(Type.Integer(), { description: 'The ids of the latest observations behind it, oldest first; GET /findings/{id} gives them in full.' }),
   cve: Type.Optional(Type.String({ description: 'Vulnerability findings: the CVE, when one is known.' })),
   advisory: Type.Optional(Type.String({ description: 'Vulnerability findings: the advisory whose product matched.' })),
   aliases: Type.Optional(Type.Array(Type.String(), { description: 'Vulnerability findings: other ids of the same vulnerability.' })),
@@ -130,6 +131,35 @@ export function intakeRoutes(context: Context): FastifyPluginAsyncTypebox {
       schema: { tags: ['findings'], summary: 'Findings', querystring: Type.Object({ org: Type.Optional(Type.String()), status: Type.Optional(literals(FINDING_STATUSES)), limit: Type.Optional(Type.Integer({ minimum: 1 })) }), response: { 200: Type.Array(Finding), ...errors } },
       preHandler: requireAnalyst,
     }, async (request) => withVulnerabilityDetails(db, await listFindings(db, request.query)));
+
+    const findingById = async (id: number) => {
+      const [finding] = await withVulnerabilityDetails(db, await listFindings(db, { id }));
+      if (!finding) throw new KoppelError('not-found', `no finding ${id}`);
+      return finding;
+    };
+    const FindingWithObservations = Type.Composite([Type.Omit(Finding, ['observations']), Type.Object({ observations: Type.Array(Type.Composite([Type.Object({ id: Type.Integer(), sourceId: Type.Integer() }), ObservationSchema])) })]);
+
+    app.get('/findings/:id', {
+      schema: { tags: ['findings'], summary: 'One finding with the observations behind it', params: Type.Object({ id: Type.Integer() }), response: { 200: FindingWithObservations, ...errors } },
+      preHandler: requireAnalyst,
+    }, async (request) => {
+      const finding = await findingById(request.params.id);
+      return { ...finding, observations: await observationsById(db, finding.observations) };
+    });
+
+    app.patch('/findings/:id', {
+      schema: {
+        tags: ['findings'],
+        summary: 'Record what a person decided about a finding',
+        params: Type.Object({ id: Type.Integer() }),
+        body: Type.Object({ status: literals(SETTABLE_STATUSES, 'notified is set by delivery alone'), reason: Type.Optional(Type.String({ maxLength: 1000 })) }),
+        response: { 200: Finding, ...errors },
+      },
+      preHandler: requireAnalyst,
+    }, async (request) => {
+      await setFindingStatus(db, request.params.id, request.body.status, request.body.reason);
+      return findingById(request.params.id);
+    });
 
     // The ingest body is the feed file itself, streamed to disk as it arrives.
     app.register(async (plain) => {

@@ -1,14 +1,14 @@
-/** `koppel ingest`, `source`, `findings`, `observations`, `batches`, `purge`: threat information in, findings out. */
+/** `koppel ingest`, `source`, `findings`, `finding`, `observations`, `batches`, `purge`: threat information in, findings out. */
 import path from 'node:path';
 import { Command, Option } from 'commander';
 import { wholeNumber } from '../../config.ts';
-import { FINDING_STATUSES, listFindings, resolveUnseen, withVulnerabilityDetails, type FindingStatus } from '../../findings/index.ts';
+import { FINDING_STATUSES, SETTABLE_STATUSES, listFindings, resolveUnseen, setFindingStatus, withVulnerabilityDetails, type FindingStatus, type SettableStatus } from '../../findings/index.ts';
 import { listBatches } from '../../intake/batches.ts';
 import { FORMATS } from '../../intake/index.ts';
 import { addSource, listSources } from '../../intake/sources.ts';
 import { KoppelError } from '../../errors.ts';
 import { scopeOf } from '../../matching/index.ts';
-import { RELIABILITIES, SEVERITIES, TLP_LABELS, purgeObservations, type Reliability, type Severity, type Tlp } from '../../observations/index.ts';
+import { RELIABILITIES, SEVERITIES, TLP_LABELS, observationsById, purgeObservations, type Reliability, type Severity, type Tlp } from '../../observations/index.ts';
 import { ingestFile, listObservations } from '../../pipeline/index.ts';
 import { advisoryFormatOf, ingestAdvisoryFile, softwareIndexFor } from '../../pipeline/advisories.ts';
 import { printJson, printProblems, printTable, progressBar } from '../output.ts';
@@ -115,6 +115,38 @@ export function findingsCommand(rt: Runtime): Command {
       if (o.json) printJson(rt.io, findings);
       else if (findings.some((f) => f.confidence)) printTable(rt.io, findings, ['id', 'org', 'asset', 'kind', 'type', 'severity', 'status', 'advisory', 'version', 'fixedIn', 'confidence', 'lastSeen']);
       else printTable(rt.io, findings, ['id', 'org', 'asset', 'indicator', 'kind', 'type', 'severity', 'status', 'lastSeen', 'count']);
+    });
+}
+
+const findingId = (text: string): number => {
+  if (!/^\d+$/.test(text)) throw new KoppelError('invalid', `"${text}" is not a finding id (a whole number, as koppel findings shows)`);
+  return Number(text);
+};
+
+/** The finding with the id, or a not-found error. */
+async function findingById(db: Parameters<typeof listFindings>[0], id: number) {
+  const [finding] = await withVulnerabilityDetails(db, await listFindings(db, { id }));
+  if (!finding) throw new KoppelError('not-found', `no finding ${id}`);
+  return finding;
+}
+
+export function findingCommand(rt: Runtime): Command {
+  return new Command('finding')
+    .description('one finding with the observations behind it; --status records what a person decided')
+    .argument('<id>', 'the finding (its id in koppel findings)', findingId)
+    .addOption(new Option('--status <status>', 'set its status').choices(SETTABLE_STATUSES))
+    .option('--reason <text>', 'why, kept with the status')
+    .option('--json', 'print JSON')
+    .action(async (id: number, o: { status?: SettableStatus; reason?: string; json?: boolean }) => {
+      const { store } = await rt.context();
+      if (o.reason !== undefined && o.status === undefined) throw new KoppelError('invalid', '--reason goes with --status');
+      if (o.status !== undefined) await setFindingStatus(store.db, id, o.status, o.reason);
+      const finding = await findingById(store.db, id);
+      const observations = await observationsById(store.db, finding.observations);
+      if (o.json) return printJson(rt.io, { ...finding, observations });
+      printTable(rt.io, [finding], ['id', 'org', 'assets', 'indicator', 'kind', 'type', 'severity', 'tlp', 'source', 'status', 'statusReason', 'firstSeen', 'lastSeen', 'count']);
+      rt.io.out('\n');
+      printTable(rt.io, observations, ['id', 'observedAt', 'receivedAt', 'source', 'type', 'severity', 'description']);
     });
 }
 
