@@ -29,6 +29,7 @@ export const SETTINGS = [
   { name: 'KOPPEL_WEBHOOK_ALLOW_PRIVATE', description: 'Set to 1 to allow webhooks to loopback, private, link-local and other non-public addresses (refused by default).' },
   { name: 'KOPPEL_DELIVERY_MAX_ATTEMPTS', description: 'Attempts before a notice that keeps failing is dead-lettered.', default: '8' },
   { name: 'KOPPEL_CENTRE_NAME', description: 'Who signs the notices.', default: 'Koppel' },
+  { name: 'KOPPEL_NATS_URL', description: 'NATS server (nats://host:4222) through which processes sharing a PostgreSQL store hear of each other\'s registry changes.' },
   { name: 'KOPPEL_SHADOWSERVER_SCHEMA', description: "Path of Shadowserver's published report schema (the IntelMQ JSON); when set, its field roles and classifications are used." },
 ] as const satisfies readonly Setting[];
 

@@ -1,6 +1,6 @@
 /** Running commands in this process: the store is opened on first use and closed at the end. */
 import type { Environment, StoreLocation } from '../config.ts';
-import { inProcessContext, type Context } from '../context.ts';
+import { sharedContext, type Context } from '../context.ts';
 import { openStore } from '../store/index.ts';
 import { cliActor, type Io, type Runtime } from './runtime.ts';
 
@@ -12,7 +12,14 @@ export function localRuntime(io: Io, cwd: string, env: Environment, location: St
     env,
     actor: cliActor(),
     context() {
-      opened ??= openStore(location, commandLine).then((store) => inProcessContext(store, env));
+      opened ??= openStore(location, commandLine).then(async (store) => {
+        try {
+          return await sharedContext(store, env);
+        } catch (error) {
+          await store.close();
+          throw error;
+        }
+      });
       return opened;
     },
     async close() {

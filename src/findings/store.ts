@@ -23,11 +23,10 @@ const GROUPS_A_STATEMENT = 50_000;
 
 /**
  * Writes the groups as findings: new ones are created, existing ones get their last sighting,
- * count and latest observations updated, and a resolved finding seen again reopens. A group of
- * observations only sent again (count 0) updates the time its finding was last received, and so
- * reopens it too, but creates none. An observation
- * a finding already names (retro-matching through a second asset) is not counted twice. Returns how
- * many were new and how many seen again.
+ * count and latest observations updated, and a resolved finding seen again reopens. An observation
+ * a finding already names (retro-matching through a second asset) is not counted twice. A group of
+ * observations only sent again (count 0) updates when its finding was last received, and so reopens
+ * it too, but creates none. Returns how many were new and how many seen again.
  */
 export async function writeFindings(db: Db, groups: FindingGroup[]): Promise<{ created: number; seenAgain: number }> {
   if (groups.length === 0) return { created: 0, seenAgain: 0 };

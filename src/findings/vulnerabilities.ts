@@ -7,8 +7,10 @@
 import { sql, type Kysely } from 'kysely';
 import type { Epss, Kev } from '../advisories/model.ts';
 import { SEVERITIES, type Severity, type Tlp } from '../observations/model.ts';
+import { KoppelError } from '../errors.ts';
 import type { Database } from '../store/index.ts';
 import type { Confidence } from '../versions/index.ts';
+import { listFindings } from './store.ts';
 
 type Db = Kysely<Database>;
 
@@ -217,4 +219,11 @@ export async function withVulnerabilityDetails<F extends { id: number }>(db: Db,
     const fields = Object.fromEntries(Object.entries(d).filter(([, v]) => present(v))) as VulnerabilityFields;
     return { ...f, ...fields };
   });
+}
+
+/** The finding with the id, with its vulnerability's details when it has one; not-found when there is none. */
+export async function findingById(db: Db, id: number) {
+  const [finding] = await withVulnerabilityDetails(db, await listFindings(db, { id }));
+  if (!finding) throw new KoppelError('not-found', `no finding ${id}`);
+  return finding;
 }

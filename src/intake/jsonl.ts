@@ -5,7 +5,7 @@
  * sender's word, not ours: the source is the one registered for the ingest, with its reliability, the
  * time received is this ingest's, and the TLP is the stricter of the line's and the source's, so that
  * no sender can loosen a restriction, date a receipt into the future or pass itself off as another
- * source. The line's own claims are kept as evidence (`sharedAs`).
+ * source. The line's own source, reliability and TLP are kept as evidence (`sharedAs`).
  */
 import type { Readable } from 'node:stream';
 import { tlpRank, type Indicators, type OtherParty } from '../observations/model.ts';
@@ -44,7 +44,7 @@ function observe(context: ParseContext, line: number, text: string): ParsedRow {
     if (!indicators.ok) return rowError(context, line, indicators.field, indicators.reason);
     others.push({ role: other.role, indicators: indicators.value });
   }
-  const { source, reliability, tlp, receivedAt } = observation;
+  const { source, reliability, tlp } = observation;
   return {
     line,
     observation: {
@@ -55,7 +55,7 @@ function observe(context: ParseContext, line: number, text: string): ParsedRow {
       receivedAt: context.receivedAt,
       subject: subject.value,
       others,
-      evidence: { ...observation.evidence, sharedAs: { source, reliability, tlp, receivedAt } },
+      evidence: { ...observation.evidence, sharedAs: { source, reliability, tlp } },
     },
   };
 }

@@ -56,5 +56,5 @@ test("a line's own source, reliability, receipt time and looser TLP give way to 
       ['partner', 'E', 'RED', RECEIVED_AT],
     ],
   );
-  assert.deepEqual(observations[0].evidence.sharedAs, { source: 'shadowserver', reliability: 'A', tlp: 'CLEAR', receivedAt: '2099-01-01T00:00:00.000Z' });
+  assert.deepEqual(observations[0].evidence.sharedAs, { source: 'shadowserver', reliability: 'A', tlp: 'CLEAR' });
 });

@@ -104,7 +104,7 @@ onEachStore('stored observations, findings and their links', (kind) => {
     assert.deepEqual([report.observations, report.findingsNew], [2, 2]);
     assert.deepEqual(await findingsOf('ODD'), [`192.0.2.1 ${type} [192.0.2.0/24] 1`, '192.0.2.2 plain [192.0.2.0/24] 1']);
     const [stored] = await listObservations(context.store.db, { scope: { network: '192.0.2.1/32' } });
-    assert.deepEqual([stored.type, stored.evidence], [type, evidence]);
+    assert.deepEqual([stored.type, stored.evidence], [type, { ...evidence, sharedAs: { source: 'feed', reliability: 'B', tlp: 'AMBER' } }]);
   });
 
   test('a file of several blocks, its rows repeated in another order in later blocks: each stored once, the counts exact', async () => {
@@ -263,7 +263,7 @@ onEachStore('stored observations, findings and their links', (kind) => {
     const again = await ingestFile(context.store.db, await context.matcher.index(), { file, format: 'jsonl', source: 'feed' });
     assert.deepEqual([again.observations, again.duplicates], [0, 19_999]);
     const [stored] = await listObservations(context.store.db, { scope: { network: '100.68.19.0/24' }, limit: 1 });
-    assert.deepEqual(stored.evidence, { padding });
+    assert.deepEqual(stored.evidence, { padding, sharedAs: { source: 'feed', reliability: 'B', tlp: 'AMBER' } });
   });
 
   test('a large file the format refuses fails with the refusal, as a small one does', async () => {

@@ -8,7 +8,7 @@ import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox, TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Context } from '../../context.ts';
 import { KoppelError } from '../../errors.ts';
-import { FINDING_STATUSES, SETTABLE_STATUSES, listFindings, setFindingStatus, withVulnerabilityDetails } from '../../findings/index.ts';
+import { FINDING_STATUSES, SETTABLE_STATUSES, findingById, listFindings, setFindingStatus, withVulnerabilityDetails } from '../../findings/index.ts';
 import { EpssSchema, KevSchema } from '../../advisories/index.ts';
 import { advisoryFormatOf, ingestAdvisoryFile, softwareIndexFor } from '../../pipeline/advisories.ts';
 import { listBatches } from '../../intake/batches.ts';
@@ -132,18 +132,13 @@ export function intakeRoutes(context: Context): FastifyPluginAsyncTypebox {
       preHandler: requireAnalyst,
     }, async (request) => withVulnerabilityDetails(db, await listFindings(db, request.query)));
 
-    const findingById = async (id: number) => {
-      const [finding] = await withVulnerabilityDetails(db, await listFindings(db, { id }));
-      if (!finding) throw new KoppelError('not-found', `no finding ${id}`);
-      return finding;
-    };
     const FindingWithObservations = Type.Composite([Type.Omit(Finding, ['observations']), Type.Object({ observations: Type.Array(Type.Composite([Type.Object({ id: Type.Integer(), sourceId: Type.Integer() }), ObservationSchema])) })]);
 
     app.get('/findings/:id', {
       schema: { tags: ['findings'], summary: 'One finding with the observations behind it', params: Type.Object({ id: Type.Integer() }), response: { 200: FindingWithObservations, ...errors } },
       preHandler: requireAnalyst,
     }, async (request) => {
-      const finding = await findingById(request.params.id);
+      const finding = await findingById(db, request.params.id);
       return { ...finding, observations: await observationsById(db, finding.observations) };
     });
 
@@ -158,7 +153,7 @@ export function intakeRoutes(context: Context): FastifyPluginAsyncTypebox {
       preHandler: requireAnalyst,
     }, async (request) => {
       await setFindingStatus(db, request.params.id, request.body.status, request.body.reason);
-      return findingById(request.params.id);
+      return findingById(db, request.params.id);
     });
 
     // The ingest body is the feed file itself, streamed to disk as it arrives.

@@ -2,7 +2,7 @@
 import path from 'node:path';
 import { Command, Option } from 'commander';
 import { wholeNumber } from '../../config.ts';
-import { FINDING_STATUSES, SETTABLE_STATUSES, listFindings, resolveUnseen, setFindingStatus, withVulnerabilityDetails, type FindingStatus, type SettableStatus } from '../../findings/index.ts';
+import { FINDING_STATUSES, SETTABLE_STATUSES, findingById, listFindings, resolveUnseen, setFindingStatus, withVulnerabilityDetails, type FindingStatus, type SettableStatus } from '../../findings/index.ts';
 import { listBatches } from '../../intake/batches.ts';
 import { FORMATS } from '../../intake/index.ts';
 import { addSource, listSources } from '../../intake/sources.ts';
@@ -122,13 +122,6 @@ const findingId = (text: string): number => {
   if (!/^\d+$/.test(text)) throw new KoppelError('invalid', `"${text}" is not a finding id (a whole number, as koppel findings shows)`);
   return Number(text);
 };
-
-/** The finding with the id, or a not-found error. */
-async function findingById(db: Parameters<typeof listFindings>[0], id: number) {
-  const [finding] = await withVulnerabilityDetails(db, await listFindings(db, { id }));
-  if (!finding) throw new KoppelError('not-found', `no finding ${id}`);
-  return finding;
-}
 
 export function findingCommand(rt: Runtime): Command {
   return new Command('finding')
