@@ -21,7 +21,8 @@ export async function natsBus(url: string): Promise<Bus> {
     connection.subscribe(subjectOf(topic), {
       callback: (error, message) => {
         if (error) return;
-        void local.publish(topic, message.json<Topics[typeof topic]>());
+        // No one awaits a message from elsewhere: a handler's failure is told, not left to end the process.
+        local.publish(topic, message.json<Topics[typeof topic]>()).catch((failure: Error) => process.emitWarning(`${subjectOf(topic)} from another process: ${failure.message}`));
       },
     });
   }
