@@ -165,19 +165,18 @@ export async function ingestFile(db: Kysely<Database>, index: AssetIndex, reques
         const high = rows.keys[2 * i];
         const low = rows.keys[2 * i + 1];
         const observation = observationAt(rows, i);
-        if (seen.firstLineOfHash(high, low, counts.observations + counts.duplicates + 1) !== undefined) {
-          counts.duplicates++;
-          // Not stored again, but received again: a daily source's finding of it is not fixed.
-          const reached = matchObservation(index, observation);
-          if (reached.length > 0) groups.add(sightingOf(observation, source.id, undefined), reached);
-          continue;
+        // One the source reported before is not stored again, but it is received again: its findings
+        // hear of it (a daily source's finding of it is not fixed) without counting it twice.
+        let id: number | undefined;
+        if (seen.firstLineOfHash(high, low, counts.observations + counts.duplicates + 1) !== undefined) counts.duplicates++;
+        else {
+          block ??= new BlockBuilder(await reserveBlockId(db));
+          id = block.add({ record: rows.records[i], subject: rows.subjects[i], high, low, observedAt }, observation.subject);
+          counts.observations++;
+          if (block.full) await writeFullBlock();
         }
-        block ??= new BlockBuilder(await reserveBlockId(db));
-        const id = block.add({ record: rows.records[i], subject: rows.subjects[i], high, low, observedAt }, observation.subject);
-        counts.observations++;
         const reached = matchObservation(index, observation);
         if (reached.length > 0) groups.add(sightingOf(observation, source.id, id), reached);
-        if (block.full) await writeFullBlock();
         if (groups.size >= GROUPS_PER_FLUSH) await flush();
       }
     }

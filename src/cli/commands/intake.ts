@@ -131,8 +131,8 @@ export function findingCommand(rt: Runtime): Command {
     .option('--reason <text>', 'why, kept with the status')
     .option('--json', 'print JSON')
     .action(async (id: number, o: { status?: SettableStatus; reason?: string; json?: boolean }) => {
-      const { store } = await rt.context();
       if (o.reason !== undefined && o.status === undefined) throw new KoppelError('invalid', '--reason goes with --status');
+      const { store } = await rt.context();
       if (o.status !== undefined) await setFindingStatus(store.db, id, o.status, o.reason);
       const finding = await findingById(store.db, id);
       const observations = await observationsById(store.db, finding.observations);
