@@ -112,7 +112,7 @@ interface Taken {
   observedAt: string;
 }
 
-const newestFirst = <T extends { observedAt: string; block: number; row: number }>(rows: T[]): T[] =>
+const newestFirst = (rows: Taken[]): Taken[] =>
   rows.sort((a, b) => (a.observedAt !== b.observedAt ? (a.observedAt < b.observedAt ? 1 : -1) : b.block - a.block || b.row - a.row));
 
 /**
@@ -166,33 +166,29 @@ export async function scanObservations(
 
 /** The records of the rows taken, newest first. */
 async function recordsOf(db: Db, taken: Taken[]): Promise<StoredObservation[]> {
-  const byBlock = new Map<number, Taken[]>();
-  for (const t of taken) byBlock.set(t.block, [...(byBlock.get(t.block) ?? []), t]);
-  const found: Array<StoredObservation & { block: number; row: number }> = [];
-  for (const [id, rows] of byBlock) {
-    const { records } = await db.selectFrom('observation_blocks').select(bytesOut('records')).where('id', '=', id).executeTakeFirstOrThrow();
-    const lines = await linesAt(bytesOf(records), rows.map((t) => t.row));
-    for (const t of rows) found.push({ ...(JSON.parse(lines.get(t.row)!) as Observation), id: observationId(id, t.row), sourceId: t.sourceId, block: id, row: t.row });
-  }
-  return newestFirst(found).map(({ block: _block, row: _row, ...observation }) => observation);
+  const ids = newestFirst(taken).map((t) => observationId(t.block, t.row));
+  const place = new Map(ids.map((id, i) => [id, i]));
+  return (await observationsById(db, ids)).sort((a, b) => place.get(a.id)! - place.get(b.id)!);
 }
 
-/** The observations with these ids, as stored (those purged are left out). */
+/**
+ * The observations with these ids, as stored (those purged are left out), a block at a time: a
+ * block's records run to megabytes.
+ */
 export async function observationsById(db: Db, ids: number[]): Promise<StoredObservation[]> {
   const byBlock = new Map<number, number[]>();
   for (const id of ids) {
     const block = blockOfObservation(id);
     byBlock.set(block, [...(byBlock.get(block) ?? []), rowOfObservation(id)]);
   }
-  if (byBlock.size === 0) return [];
-  const blocks = await db.selectFrom('observation_blocks').select(['id', 'source_id', bytesOut('records')]).where('id', 'in', [...byBlock.keys()]).execute();
   const found: StoredObservation[] = [];
-  for (const block of blocks) {
-    const rows = byBlock.get(block.id)!;
+  for (const [id, rows] of byBlock) {
+    const block = await db.selectFrom('observation_blocks').select(['source_id', bytesOut('records')]).where('id', '=', id).executeTakeFirst();
+    if (!block) continue;
     const lines = await linesAt(bytesOf(block.records), rows);
     for (const row of rows) {
       const line = lines.get(row);
-      if (line) found.push({ ...(JSON.parse(line) as Observation), id: observationId(block.id, row), sourceId: block.source_id });
+      if (line) found.push({ ...(JSON.parse(line) as Observation), id: observationId(id, row), sourceId: block.source_id });
     }
   }
   return found;
