@@ -1,22 +1,15 @@
 /** How listings are printed: aligned columns for people, `--json` for programs. */
 import cliProgress from 'cli-progress';
 import { describeProblem, type Problem } from '../errors.ts';
+import { showInvisible } from '../notices/index.ts';
 import type { Io } from './runtime.ts';
-
-/**
- * Text from feeds and registrations as it may safely reach a terminal: control characters (escape
- * sequences that move the cursor, clear the screen or make links, line breaks inside a cell) are
- * shown as `\x1b`-style escapes instead of acting.
- */
-export const printable = (text: string): string =>
-  text.replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
 
 export function printTable<T extends object>(io: Io, rows: T[], columns: Array<keyof T & string>): void {
   if (rows.length === 0) {
     io.out('(none)\n');
     return;
   }
-  const cell = (v: unknown) => (v === null || v === undefined ? '' : printable(String(v)));
+  const cell = (v: unknown) => (v === null || v === undefined ? '' : showInvisible(String(v)));
   const widths = columns.map((c) => Math.max(c.length, ...rows.map((r) => cell(r[c]).length)));
   const line = (values: string[]) => values.map((v, i) => v.padEnd(widths[i])).join('  ').trimEnd() + '\n';
   io.out(line(columns));
@@ -26,7 +19,7 @@ export function printTable<T extends object>(io: Io, rows: T[], columns: Array<k
 export const printJson = (io: Io, value: unknown): void => io.out(`${JSON.stringify(value, null, 2)}\n`);
 
 export function printProblems(io: Io, problems: Problem[], limit = 50): void {
-  for (const p of problems.slice(0, limit)) io.err(`  ${printable(describeProblem(p))}\n`);
+  for (const p of problems.slice(0, limit)) io.err(`  ${showInvisible(describeProblem(p))}\n`);
   if (problems.length > limit) io.err(`  … and ${problems.length - limit} more\n`);
 }
 

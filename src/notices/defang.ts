@@ -2,7 +2,8 @@
  * Feed content in a notice must stay inert text: never a link a mail client makes clickable, a
  * script, an extra header line, or a formula when someone pastes it into a spreadsheet. Every value
  * taken from a feed passes through `defang` on its way into a notice; every value that goes into
- * HTML passes through `escapeHtml` at the very end.
+ * HTML passes through `escapeHtml` at the very end. The command line shows feed text through
+ * `showInvisible`.
  */
 
 /** Longest feed-derived value shown, in code points; longer values are cut with an ellipsis. */
@@ -25,6 +26,17 @@ const MAY_LINK = /[.:@]/;
 const FORMULA_START = /^[=+\-@\t\r]/;
 
 const FANGLESS_SCHEME: Record<string, string> = { http: 'hxxp', https: 'hxxps', ftp: 'fxp', ftps: 'fxps', hxxp: 'hxxp', hxxps: 'hxxps', fxp: 'fxp' };
+
+/**
+ * A value shown whole where a person reads it raw (a terminal): each of those characters written as
+ * its escape (`\x1b`, `\u202e`) instead of acting, so that nothing moves the cursor, clears the
+ * screen, makes a link or turns text around.
+ */
+export const showInvisible = (value: string): string =>
+  value.replace(INVISIBLE, (c) => {
+    const code = c.charCodeAt(0);
+    return code <= 0xff ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16).padStart(4, '0')}`;
+  });
 
 /**
  * A value from any source made safe to show on one line: control, invisible and bidirectional

@@ -1,6 +1,6 @@
 /** The notices stage's door: tickets, defanging, TLP, policy, advice and composition. */
 export { newTicket, normaliseTicket, isValidTicket, checkSymbol, TICKET_ALPHABET } from './ticket.ts';
-export { defang, defangText, sanitise, neutraliseFormula, headerSafe, escapeHtml, MAX_VALUE_LENGTH } from './defang.ts';
+export { defang, defangText, sanitise, showInvisible, neutraliseFormula, headerSafe, escapeHtml, MAX_VALUE_LENGTH } from './defang.ts';
 export { strictestTlp, mayDeliver, tlpRefusal, tlpMarking, type TlpMarking, type TlpRecipient } from './tlp.ts';
 export {
   decide,

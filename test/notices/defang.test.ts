@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { MAX_VALUE_LENGTH, defang, escapeHtml, headerSafe, sanitise } from '../../src/notices/index.ts';
+import { MAX_VALUE_LENGTH, defang, escapeHtml, headerSafe, sanitise, showInvisible } from '../../src/notices/index.ts';
 
 describe('defang', () => {
   it('shows indicators in the usual defanged forms', () => {
@@ -80,5 +80,14 @@ describe('defang', () => {
     const header = headerSafe(`Acme\r\nBcc: x@example.nl\n${'x'.repeat(500)}`);
     assert.doesNotMatch(header, /[\r\n]/);
     assert.ok(header.length <= 200);
+  });
+});
+
+describe('showInvisible', () => {
+  it('writes every character that would act on a terminal as its escape, and keeps the rest whole', () => {
+    const shown = showInvisible('Open RDP \u001b]8;;https://evil.example\u0007click\u001b[2J invoice\u202Efdp.exe\n'.repeat(20));
+    assert.ok(shown.startsWith('Open RDP \\x1b]8;;https://evil.example\\x07click\\x1b[2J invoice\\u202efdp.exe\\x0a'));
+    assert.doesNotMatch(shown, /[\u0000-\u001f\u007f-\u009f\u202e]/);
+    assert.ok(shown.length > MAX_VALUE_LENGTH, 'not cut: a person reading a terminal sees all of it');
   });
 });
