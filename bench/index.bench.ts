@@ -11,7 +11,7 @@ import { availableParallelism, loadavg } from 'node:os';
 import { getPublicSuffix } from 'tldts';
 import { parseDomain } from '../src/indicators/index.ts';
 import { AssetIndex, type IndexedAsset } from '../src/matching/index.ts';
-import { addressWords, clearHostBits, networkWords } from '../src/matching/address.ts';
+import { addressWords, clearHostBits, networkWords } from '../src/indicators/index.ts';
 import { generateLookups, generateRegistry } from './generate-registry.ts';
 
 const ORGANISATIONS = Number(process.env.BENCH_ORGANISATIONS ?? 100_000);

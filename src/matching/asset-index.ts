@@ -8,7 +8,7 @@
  */
 import { getPublicSuffix } from 'tldts';
 import { canonicalDomain, isPublicSuffix, parseAsn } from '../indicators/index.ts';
-import { addressWords, networkWords, type Family } from './address.ts';
+import { addressWords, networkWords, type Family } from '../indicators/index.ts';
 import { DomainTable } from './domain-table.ts';
 import { LiveRanges } from './live-ranges.ts';
 import type { RangeEntries } from './range-forest.ts';

@@ -11,7 +11,7 @@
  *
  * Keys are `words` Uint32 words each (1 for IPv4, 4 for IPv6), most significant first.
  */
-import { hostMask } from './address.ts';
+import { hostMask } from '../indicators/index.ts';
 
 /** Flat input: range i has key words `keys[i*words …]`, prefix length `prefixes[i]`, and stands for `values[i]`. */
 export interface RangeEntries<T> {

@@ -10,7 +10,7 @@
  * block again, or searches would pass over blocks summarised the old way. Pure.
  */
 import { hash64, mix32, SeenKeys } from '../collections/seen-keys.ts';
-import { canonicalDomain, emailDomain, ipBytes, parseCidr, parseIp, urlHost } from '../indicators/index.ts';
+import { addressWords, canonicalDomain, emailDomain, ipBytes, parseCidr, parseIp, urlHost } from '../indicators/index.ts';
 import type { Indicators } from './model.ts';
 
 const LEVELS = { 4: [8, 16, 24], 6: [16, 32, 48, 64] } as const;
@@ -63,28 +63,15 @@ function prefixKey(version: Version, level: number, bytes: readonly number[], wi
   else textKey(`6/${level}${wide ? '~' : ''}:${bytes.slice(0, level / 8).join('.')}`, visit);
 }
 
-/** A canonical IPv4 address as a number, read from its text. */
-function ipv4Number(address: string): number {
-  let value = 0;
-  let octet = 0;
-  for (let i = 0; i < address.length; i++) {
-    const c = address.charCodeAt(i);
-    if (c === 46) {
-      value = (value << 8) | octet;
-      octet = 0;
-    } else octet = octet * 10 + c - 48;
-  }
-  return ((value << 8) | octet) >>> 0;
-}
+const words = new Uint32Array(4);
 
 function addressKeys(address: string, visit: Visit): void {
-  if (!address.includes(':')) {
-    const value = ipv4Number(address);
-    for (const level of LEVELS[4]) ipv4Key(level, value, false, visit);
-    return;
+  const family = addressWords(address, words);
+  if (family === 4) for (const level of LEVELS[4]) ipv4Key(level, words[0], false, visit);
+  else if (family === 6) {
+    const bytes = ipBytes(address);
+    for (const level of LEVELS[6]) prefixKey(6, level, bytes, false, visit);
   }
-  const bytes = ipBytes(address);
-  for (const level of LEVELS[6]) prefixKey(6, level, bytes, false, visit);
 }
 
 function networkKeys(cidr: string, visit: Visit): void {

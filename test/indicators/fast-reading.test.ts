@@ -1,12 +1,10 @@
 /**
- * The index reads addresses and domain names by hand for speed; these prove it reads them exactly as
+ * Addresses and domain names are read by hand for speed (the index, block summaries); these prove it reads them exactly as
  * `parseIp`, `parseCidr` and `parseDomain` do, on random and awkward inputs.
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { ipBytes, parseCidr, parseDomain, parseIp } from '../../src/indicators/index.ts';
-import { addressWords, networkWords } from '../../src/matching/address.ts';
-import { canonicalDomain } from '../../src/indicators/index.ts';
+import { addressWords, canonicalDomain, ipBytes, networkWords, parseCidr, parseDomain, parseIp } from '../../src/indicators/index.ts';
 import { prng } from '../../bench/registry-file.ts';
 
 /** The address's words as the index stores them, from the slow parser's bytes. */

@@ -1,13 +1,14 @@
 /**
- * Addresses and networks as 32-bit words, the keys of the range index. The common canonical forms
- * are read by hand because a lookup must cost well under a microsecond; anything else goes through
- * `parseIp` / `parseCidr` of `src/indicators`, so both paths accept and mean exactly the same.
+ * Addresses and networks as 32-bit words: the keys of the range index, and the numbers block
+ * summaries hash. The common canonical forms are read by hand because a lookup must cost well under
+ * a microsecond; anything else goes through `parseIp` / `parseCidr`, so both paths accept and mean
+ * exactly the same.
  *
  * IPv6 is kept as four Uint32 words rather than two Float64 halves: a Float64 holds only 53 bits
  * exactly, so halves of 64 bits would not survive, and Uint32 words pack densely into typed arrays,
  * compare with plain `<`, and in practice differ in the first or second word.
  */
-import { parseCidr, parseIp } from '../indicators/index.ts';
+import { parseCidr, parseIp } from './ip.ts';
 
 export type Family = 4 | 6;
 
