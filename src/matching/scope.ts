@@ -11,13 +11,16 @@ import { matchObservation } from './match.ts';
 /** An address or network, a domain, an AS: what block summaries narrow a scan to. */
 export type Scope = SummaryTarget;
 
+/** A canonical address as the network of it alone. */
+const hostNetwork = (address: string): string => `${address}/${address.includes(':') ? 128 : 32}`;
+
 /** The scope of an indicator as typed: an address or network, an AS number, or a domain, URL or e-mail address. */
 export function scopeOf(indicator: string): Scope | undefined {
   const text = indicator.trim();
   const net = parseCidr(text);
   if (net.ok) return { network: net.value.cidr };
   const ip = parseIp(text);
-  if (ip.ok) return { network: `${ip.value.address}/${ip.value.version === 4 ? 32 : 128}` };
+  if (ip.ok) return { network: hostNetwork(ip.value.address) };
   if (/^as\s*\d+$/i.test(text)) {
     const asn = parseAsn(text);
     return asn.ok ? { asn: asn.value } : undefined;
@@ -44,7 +47,7 @@ export function withinScope(scope: Scope): (subject: Indicators) => boolean {
 export function scopeOfAsset(asset: Pick<IndexedAsset, 'kind' | 'value'>): Scope | undefined {
   switch (asset.kind) {
     case 'ip':
-      return { network: `${asset.value}/${asset.value.includes(':') ? 128 : 32}` };
+      return { network: hostNetwork(asset.value) };
     case 'cidr':
       return { network: asset.value };
     case 'domain':
