@@ -188,9 +188,13 @@ export function malwareFamily(text: unknown): string | undefined {
   return family === '' || family === 'unknown' || family === 'unknown malware' || family === 'none' ? undefined : family;
 }
 
+/** Longest reason a row error keeps: a reason quotes the bad value, and a bad line may run to megabytes. */
+const REASON_LENGTH = 500;
+
+/** A bad row, named by its file, line and field. */
 export const rowError = (context: ParseContext, line: number, field: string | undefined, reason: string): ParsedRow => ({
   line,
-  error: { file: context.file, line, ...(field ? { field } : {}), reason },
+  error: { file: context.file, line, ...(field ? { field } : {}), reason: reason.length > REASON_LENGTH ? `${reason.slice(0, REASON_LENGTH - 1)}…` : reason },
 });
 
 /** Base name of a path in lower case, for name-based detection. */

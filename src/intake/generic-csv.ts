@@ -9,8 +9,8 @@ import { KoppelError } from '../errors.ts';
 import type { Indicators, Kind } from '../observations/model.ts';
 import type { IntakeFormat, ParseContext, ParsedRow } from './format.ts';
 import { csvTable, firstLine, headerColumns } from './csv.ts';
-import { utcTimestamp } from './feed-input.ts';
-import { canonicalIndicators, cvesIn, identifiesParty, isKind, isSeverity, observationRow, rowError, type RawIndicators } from './observation.ts';
+import { utcTimestamp, rowError } from './feed-input.ts';
+import { canonicalIndicators, cvesIn, identifiesParty, isKind, isSeverity, observationRow, type RawIndicators } from './observation.ts';
 
 const INDICATOR_FIELDS = ['ip', 'network', 'port', 'protocol', 'asn', 'domain', 'url', 'email'] as const satisfies readonly (keyof Indicators)[];
 const OTHER_FIELDS = ['observedAt', 'kind', 'type', 'severity', 'malware', 'cve', 'description', 'hostname'] as const;

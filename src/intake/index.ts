@@ -76,7 +76,8 @@ export function detectFormat(fileName: string, head: string): IntakeFormat {
 }
 
 export type { IntakeFormat, ParseContext, ParsedRow, RowError } from './format.ts';
-export { canonicalIndicators, checkedRow, observationRow, rowError, type Draft, type RawIndicators, type Cell } from './observation.ts';
+export { canonicalIndicators, checkedRow, observationRow, type Draft, type RawIndicators, type Cell } from './observation.ts';
+export { rowError } from './feed-input.ts';
 export { csvRecords, csvTable, type CsvRow, type CsvTableRow } from './csv.ts';
 export { parseShadowserver } from './shadowserver.ts';
 export { schemaFromJson, loadShadowserverSchema, SCHEMA_VARIABLE, type ShadowserverSchema, type ReportRule } from './shadowserver-schema.ts';

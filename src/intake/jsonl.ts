@@ -10,8 +10,8 @@
 import type { Readable } from 'node:stream';
 import { tlpRank, type Indicators, type OtherParty } from '../observations/model.ts';
 import type { IntakeFormat, ParseContext, ParsedRow } from './format.ts';
-import { numberedLines } from './feed-input.ts';
-import { canonicalIndicators, checkedRow, rowError, type Checked, type RawIndicators } from './observation.ts';
+import { numberedLines, rowError } from './feed-input.ts';
+import { canonicalIndicators, checkedRow, type Checked, type RawIndicators } from './observation.ts';
 
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 

@@ -9,8 +9,8 @@ import { KoppelError } from '../errors.ts';
 import { parseCidr, parseDomain, parseIp, refang } from '../indicators/index.ts';
 import type { Indicators, Kind } from '../observations/model.ts';
 import type { IntakeFormat, ParseContext, ParsedRow } from './format.ts';
-import { numberedLines } from './feed-input.ts';
-import { canonicalIndicators, isKind, isSeverity, observationRow, rowError, type Checked } from './observation.ts';
+import { numberedLines, rowError } from './feed-input.ts';
+import { canonicalIndicators, isKind, isSeverity, observationRow, type Checked } from './observation.ts';
 
 const COMMENT_LINE = /^(#|;|\/\/)/;
 const TRAILING_COMMENT = /\s+(#|;|\/\/).*$/;

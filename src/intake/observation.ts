@@ -18,6 +18,7 @@ import {
 } from '../observations/model.ts';
 // The model's `date-time` format is defined there.
 import './date-time.ts';
+import { rowError } from './feed-input.ts';
 import type { ParseContext, ParsedRow } from './format.ts';
 
 const observationCheck = TypeCompiler.Compile(ObservationSchema);
@@ -179,10 +180,6 @@ export function checkedRow(context: ParseContext, line: number, value: unknown):
   return rowError(context, line, field, first?.message ?? 'not a valid observation');
 }
 
-export const rowError = (context: ParseContext, line: number, field: string | undefined, reason: string): ParsedRow => ({
-  line,
-  error: { file: context.file, line, ...(field ? { field } : {}), reason },
-});
 
 const CVE = /CVE-\d{4}-\d{4,}/gi;
 

@@ -6,8 +6,8 @@
 import { parseDomain } from '../indicators/index.ts';
 import type { Indicators, Kind, OtherParty, Severity } from '../observations/model.ts';
 import type { ParseContext, ParsedRow } from './format.ts';
-import { utcTimestamp } from './feed-input.ts';
-import { canonicalIndicator, cvesIn, identifiesParty, isKind, isSeverity, observationRow, rowError, type Checked } from './observation.ts';
+import { utcTimestamp, rowError } from './feed-input.ts';
+import { canonicalIndicator, cvesIn, identifiesParty, isKind, isSeverity, observationRow, type Checked } from './observation.ts';
 import { otherPartyRole, reportType } from './shadowserver-mappings.ts';
 import type { ReportRule } from './shadowserver-schema.ts';
 

@@ -7,7 +7,7 @@
 import type { Readable } from 'node:stream';
 import type { IntakeFormat, ParseContext, ParsedRow } from './format.ts';
 import { csvTable, headerColumns } from './csv.ts';
-import { rowError } from './observation.ts';
+import { rowError } from './feed-input.ts';
 import { builtinRule, isKnownReport, reportFromFileName } from './shadowserver-mappings.ts';
 import { shadowserverRows } from './shadowserver-rows.ts';
 import { loadShadowserverSchema, type ReportRule, type ShadowserverSchema } from './shadowserver-schema.ts';

@@ -52,3 +52,11 @@ test('kind, type and severity from options; an unknown kind is refused', async (
   assert.equal(observations[0].severity, 'low');
   await assert.rejects(runText(list, '192.0.2.1\n', 'x.txt', { kind: 'evil' }), /unknown kind "evil"/);
 });
+
+test('a bad line of a megabyte is reported by its line, its value cut short', async () => {
+  const { observations, errors } = await runText(list, `192.0.2.1\n${'x'.repeat(1 << 20)}.\n192.0.2.2\n`, 'huge.txt');
+  assert.equal(observations.length, 2);
+  assert.equal(errors[0].line, 2);
+  assert.ok(errors[0].reason.length <= 500, `${errors[0].reason.length} characters`);
+  assert.ok(errors[0].reason.endsWith('…'));
+});
