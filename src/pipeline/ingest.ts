@@ -22,7 +22,7 @@ import { fileInput, observationAt, prepareRows, prepareRowsInThread } from './pr
 
 export interface IngestRequest {
   file: string;
-  /** `--format`; detected from the file's name and content when absent. */
+  /** `--format`; detected from the file's name and content when absent (generic CSV when `options.map` is given). */
   format?: string;
   /** `--source`; derived from the format when absent. */
   source?: string;
@@ -76,7 +76,8 @@ async function readHead(file: string): Promise<{ head: string; gzip: boolean }> 
 export async function ingestFile(db: Kysely<Database>, index: AssetIndex, request: IngestRequest): Promise<IngestReport> {
   const { head, gzip } = await readHead(request.file);
   const fileName = path.basename(request.file);
-  const format = request.format ? formatByName(request.format) : detectFormat(fileName, head);
+  // A column mapping is for generic CSV alone: given one, the file is that, whatever its header.
+  const format = request.format ? formatByName(request.format) : request.options?.map ? formatByName('generic-csv') : detectFormat(fileName, head);
   const source = await sourceForIngest(db, request.source, format.name);
   const lastAssetBefore = await lastAssetId(db);
   const batch = await startBatch(db, source.id, request.file, format.name);

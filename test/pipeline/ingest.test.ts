@@ -145,6 +145,13 @@ onEachStore('ingest and matching', (kind) => {
     assert.deepEqual([(await standing()).status, (await standing()).count], ['new', 1]);
   });
 
+  test('a column mapping without a format reads the file as generic CSV, whatever its header', async () => {
+    const file = path.join(dir, 'export.csv');
+    await writeFile(file, 'seen,src_host,what\n2026-11-26T10:00:00Z,192.0.2.221,proxy\n');
+    const report = await ingestFile(context.store.db, await context.matcher.index(), { file, source: 'testfeed', options: { map: 'observedAt=seen,ip=src_host,type=what' } });
+    assert.deepEqual([report.format, report.observations, report.rejected], ['generic-csv', 1, 0]);
+  });
+
   test('a bad row is recorded with its line and skipped; the rest goes in', async () => {
     const lines = [JSON.stringify(observation({ subject: { ip: '192.0.2.30' } })), '{"not": "an observation"', JSON.stringify(observation({ subject: { ip: '192.0.2.31' } }))];
     const report = await ingest('bad-row.jsonl', lines.join('\n') + '\n');
