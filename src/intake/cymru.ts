@@ -83,7 +83,7 @@ function observe(context: ParseContext, line: number, text: string): ParsedRow {
   const port = category.type === 'open-proxy' && /^\d{1,5}$/.test(detail) ? Number(detail) : undefined;
   const family = category.kind === 'infected' ? malwareFamily(/^bots?$/.test(label) ? detail.split(/\s+/)[0] : label) : undefined;
   const observation: Observation = {
-    ...sourceDefaults(context, category.severity),
+    ...sourceDefaults(context, UNKNOWN.severity, category === UNKNOWN ? undefined : category.severity),
     observedAt,
     kind: category.kind,
     type: category.type,

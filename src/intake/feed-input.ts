@@ -163,20 +163,28 @@ export function domainIndicator(text: string, field: string): Built<Indicators> 
   return domain.ok ? { ok: true, value: { domain: domain.value } } : { ok: false, field, reason: domain.reason };
 }
 
-/** The parts of an observation every feed row shares, from the source's defaults. */
+/**
+ * The parts of an observation every feed row shares, from the source's defaults. The severity is the
+ * feed's own when the row gives one (a C2 server offline, a report's category), else the source's,
+ * else the format's `fallbackSeverity`.
+ */
 export function sourceDefaults(
   context: ParseContext,
   fallbackSeverity: Severity,
+  feedSeverity?: Severity,
 ): Pick<Observation, 'source' | 'receivedAt' | 'reliability' | 'tlp' | 'severity' | 'others'> {
   return {
     source: context.source.name,
     receivedAt: context.receivedAt,
     reliability: context.source.reliability,
     tlp: context.source.tlp,
-    severity: context.source.severity ?? fallbackSeverity,
+    severity: feedSeverity ?? context.source.severity ?? fallbackSeverity,
     others: [],
   };
 }
+
+/** The severity an abuse.ch status says: a server still online is high, one gone offline medium. */
+export const statusSeverity = (status: string | undefined): Severity | undefined => (status === 'online' ? 'high' : status === 'offline' ? 'medium' : undefined);
 
 /** The stricter of two TLP labels: a label set by the originator is never loosened by ours. */
 export const stricterTlp = (a: Tlp, b: Tlp): Tlp => (TLP_LABELS.indexOf(a) >= TLP_LABELS.indexOf(b) ? a : b);

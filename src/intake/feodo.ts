@@ -18,6 +18,7 @@ import {
   rowError,
   sniffJson,
   sourceDefaults,
+  statusSeverity,
   utcTimestamp,
 } from './feed-input.ts';
 import { checkedRow } from './observation.ts';
@@ -55,7 +56,7 @@ function observe(context: ParseContext, line: number, fields: Record<string, unk
   const malware = malwareFamily(fields.malware);
   const hostname = pick(fields, 'hostname');
   const observation: Observation = {
-    ...sourceDefaults(context, status === 'offline' ? 'medium' : 'high'),
+    ...sourceDefaults(context, 'high', statusSeverity(status)),
     observedAt,
     kind: 'malicious-infrastructure',
     type: 'botnet-c2',

@@ -8,9 +8,9 @@
  * source. The line's own source, reliability and TLP are kept as evidence (`sharedAs`).
  */
 import type { Readable } from 'node:stream';
-import { tlpRank, type Indicators, type OtherParty } from '../observations/model.ts';
+import type { Indicators, OtherParty } from '../observations/model.ts';
 import type { IntakeFormat, ParseContext, ParsedRow } from './format.ts';
-import { numberedLines, rowError } from './feed-input.ts';
+import { numberedLines, rowError, stricterTlp } from './feed-input.ts';
 import { canonicalIndicators, checkedRow, type Checked, type RawIndicators } from './observation.ts';
 
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -51,7 +51,7 @@ function observe(context: ParseContext, line: number, text: string): ParsedRow {
       ...observation,
       source: context.source.name,
       reliability: context.source.reliability,
-      tlp: tlpRank(tlp) > tlpRank(context.source.tlp) ? tlp : context.source.tlp,
+      tlp: stricterTlp(tlp, context.source.tlp),
       receivedAt: context.receivedAt,
       subject: subject.value,
       others,

@@ -14,6 +14,7 @@ import {
   rowError,
   sniffJson,
   sourceDefaults,
+  statusSeverity,
   urlIndicators,
   utcTimestamp,
 } from './feed-input.ts';
@@ -41,7 +42,7 @@ function observe(context: ParseContext, line: number, fields: Record<string, unk
   const status = pick(fields, 'url_status')?.toLowerCase();
   const threat = pick(fields, 'threat')?.toLowerCase().replace(/_/g, '-');
   const observation: Observation = {
-    ...sourceDefaults(context, status === 'offline' ? 'medium' : 'high'),
+    ...sourceDefaults(context, 'high', statusSeverity(status)),
     observedAt,
     kind: 'malicious-infrastructure',
     type: threat && /^[a-z0-9-]+$/.test(threat) ? threat : 'malware-download',

@@ -54,11 +54,14 @@ test('Cymru report: the destination a bot talked to is another party, never the 
   assert.equal(observations[1].evidence.info, 'conficker: srcport 1234 mwtype Conficker-AB destaddr 203.0.113.80');
 });
 
-test('Cymru severities come from the report type unless the source sets one', async () => {
+test("Cymru severities come from the report type; the source's applies to a type the report does not explain", async () => {
   const plain = await run(cymru, REPORT, 'r.txt');
   assert.deepEqual(plain.observations.map((o) => o.severity), ['high', 'high', 'medium', 'medium', 'high', 'high']);
-  const set = await run(cymru, REPORT, 'r.txt', { severity: 'low' });
-  assert.ok(set.observations.every((o) => o.severity === 'low'));
+  const set = await run(cymru, REPORT, 'r.txt', { severity: 'critical' });
+  assert.deepEqual(set.observations.map((o) => o.severity), ['high', 'high', 'medium', 'medium', 'high', 'high'], "the feed's own severity stands");
+  const odd = '64496 | 192.0.2.70 | 2026-11-26 10:18:00 | oddity | EXAMPLE-AS\n';
+  assert.deepEqual((await run(cymru, odd, 'r.txt')).observations.map((o) => [o.type, o.severity]), [['cymru-report', 'low']]);
+  assert.deepEqual((await run(cymru, odd, 'r.txt', { severity: 'critical' })).observations.map((o) => o.severity), ['critical']);
 });
 
 test('Cymru detection by its pipe-separated rows', () => {

@@ -71,6 +71,8 @@ test('Feodo CSV: the C2 address and port are the subject, the family goes to mal
   assert.ok(observations.every((o) => o.kind === 'malicious-infrastructure' && o.type === 'botnet-c2' && o.others.length === 0));
   assert.equal(observations[0].observedAt, '2026-11-26T00:00:00.000Z', 'last online is the latest sighting');
   assert.deepEqual([observations[0].severity, observations[1].severity], ['high', 'medium'], 'an offline C2 is less urgent');
+  const { observations: withSource } = await run(feodo, CSV, 'ipblocklist.csv', { severity: 'low' });
+  assert.deepEqual([withSource[0].severity, withSource[1].severity], ['high', 'medium'], "the source's severity is for rows that give none");
   assert.equal(observations[0].evidence.dst_ip, '192.0.2.10');
 });
 
