@@ -166,7 +166,7 @@ export function observationRow(context: ParseContext, line: number, draft: Draft
   if (draft.malware) observation.malware = draft.malware;
   if (draft.cve && draft.cve.length > 0) observation.cve = draft.cve;
   if (draft.description) observation.description = draft.description;
-  if (contextsChecked.has(context) && draftCheck.Check(observation)) return { line, observation };
+  if (contextsChecked.has(context) && draftCheck.Check(observation)) return withinReach(context, line, observation);
   const row = checkedRow(context, line, observation);
   if ('observation' in row) contextsChecked.add(context);
   return row;
@@ -174,12 +174,28 @@ export function observationRow(context: ParseContext, line: number, draft: Draft
 
 /** The value as an observation when the model accepts it, else a row error naming the field. */
 export function checkedRow(context: ParseContext, line: number, value: unknown): ParsedRow {
-  if (observationCheck.Check(value)) return { line, observation: value };
+  if (observationCheck.Check(value)) return withinReach(context, line, value);
   const first = observationCheck.Errors(value).First();
   const field = first?.path.replace(/^\//, '').replace(/\//g, '.') || undefined;
   return rowError(context, line, field, first?.message ?? 'not a valid observation');
 }
 
+/**
+ * The widest subject network an observation may have. One wider reaches a whole part of the Internet,
+ * and would warn every organisation with an address there: a feed's mistake, or an attack on Koppel.
+ */
+const WIDEST_PREFIX = { 4: 8, 6: 16 } as const;
+
+function withinReach(context: ParseContext, line: number, observation: Observation): ParsedRow {
+  const network = observation.subject.network;
+  if (network !== undefined) {
+    const widest = WIDEST_PREFIX[network.includes(':') ? 6 : 4];
+    if (Number(network.slice(network.lastIndexOf('/') + 1)) < widest) {
+      return rowError(context, line, 'subject.network', `${network} is wider than /${widest}: it would reach every organisation with an address in it`);
+    }
+  }
+  return { line, observation };
+}
 
 const CVE = /CVE-\d{4}-\d{4,}/gi;
 

@@ -60,3 +60,10 @@ test('a bad line of a megabyte is reported by its line, its value cut short', as
   assert.ok(errors[0].reason.length <= 500, `${errors[0].reason.length} characters`);
   assert.ok(errors[0].reason.endsWith('…'));
 });
+
+test('a network reaching a whole part of the Internet is refused as a subject, by its line', async () => {
+  const { observations, errors } = await runText(list, '0.0.0.0/0\n::/0\n10.0.0.0/8\n2001::/16\n128.0.0.0/1\n', 'wide.txt');
+  assert.deepEqual(observations.map((o) => o.subject.network), ['10.0.0.0/8', '2001::/16']);
+  assert.deepEqual(errors.map((e) => [e.line, e.field]), [[1, 'subject.network'], [2, 'subject.network'], [5, 'subject.network']]);
+  assert.match(errors[0].reason, /wider than \/8/);
+});
