@@ -5,11 +5,7 @@
  * vulnerability. KEV and EPSS enrich what is there; a VEX `not_affected` suppresses. A changed
  * inventory re-evaluates that organisation only, through the product identities the advisories name.
  */
-import { createReadStream } from 'node:fs';
-import { open } from 'node:fs/promises';
 import path from 'node:path';
-import type { Readable } from 'node:stream';
-import { createGunzip } from 'node:zlib';
 import { sql, type Kysely } from 'kysely';
 import { advisoryFormatByName, detectAdvisoryFormat, type Advisory, type AdvisoryFormat, type Enrichment, type VexStatement } from '../advisories/index.ts';
 import {
@@ -33,27 +29,11 @@ import { sourceForIngest } from '../intake/sources.ts';
 import { namesOf, productKeys, SoftwareIndex, SoftwareNames, type SoftwareAsset } from '../matching/software-index.ts';
 import { importRegistry, organisationId, type AssetChanges, type ImportOptions, type ImportReport } from '../registry/index.ts';
 import type { Database } from '../store/index.ts';
+import { fileInput, readHead } from './feed-file.ts';
 import { lastAssetId } from './matcher.ts';
 import { assessVulnerabilities, vulnerabilityIds, type VulnerabilitySeed } from './vulnerability.ts';
 
 type Db = Kysely<Database>;
-
-const HEAD_BYTES = 64 * 1024;
-
-/** The first bytes of a file as text, looking through gzip. */
-async function readHead(file: string): Promise<{ head: string; gzip: boolean }> {
-  const handle = await open(file);
-  let head: Buffer;
-  try {
-    const { buffer, bytesRead } = await handle.read(Buffer.alloc(HEAD_BYTES), 0, HEAD_BYTES, 0);
-    head = buffer.subarray(0, bytesRead);
-  } finally {
-    await handle.close();
-  }
-  if (head[0] !== 0x1f || head[1] !== 0x8b) return { head: head.toString('utf8'), gzip: false };
-  for await (const chunk of createReadStream(file).pipe(createGunzip())) return { head: (chunk as Buffer).subarray(0, HEAD_BYTES).toString('utf8'), gzip: true };
-  return { head: '', gzip: true };
-}
 
 /**
  * The advisory format of a file, when it is an advisory file: named by `--format`, or detected from
@@ -141,6 +121,8 @@ async function evaluateAll(db: Db, index: SoftwareIndex, seeds: readonly string[
 
 export interface AdvisoryIngestRequest {
   file: string;
+  /** What the file is called in its batch, row errors and report (an upload's own name); its path when absent. */
+  name?: string;
   format: AdvisoryFormat;
   /** `--source`; derived from the format when absent. */
   source?: string;
@@ -171,10 +153,11 @@ export async function ingestAdvisoryFile(db: Db, index: SoftwareIndex, request: 
   if (orgId !== null && format.name !== 'cyclonedx-vex') {
     throw new KoppelError('invalid', `--org applies to VEX statements only, not to ${format.name}`, [{ field: 'org', value: request.org, reason: 'only for cyclonedx-vex' }]);
   }
-  const batch = await startBatch(db, source.id, request.file, format.name);
+  const name = request.name ?? request.file;
+  const batch = await startBatch(db, source.id, name, format.name);
   const report: AdvisoryIngestReport = {
     batch,
-    file: request.file,
+    file: name,
     format: format.name,
     source: source.name,
     rows: 0,
@@ -196,9 +179,8 @@ export async function ingestAdvisoryFile(db: Db, index: SoftwareIndex, request: 
     finishBatch(db, batch, { rows: report.rows, observations: report.advisoriesNew + report.advisoriesRevised, duplicates: report.advisoriesUnchanged, rejected: report.rejected, findingsNew: report.findingsNew, findingsSeenAgain: report.findingsUpdated }, error);
   try {
     const { gzip } = await readHead(request.file);
-    const raw = createReadStream(request.file);
-    const input: Readable = gzip ? raw.pipe(createGunzip()) : raw;
-    const context = { file: request.file, receivedAt: new Date().toISOString(), options: {}, ...(request.source !== undefined ? { tlp: source.tlp } : {}) };
+    const input = fileInput(request.file, gzip);
+    const context = { file: name, receivedAt: new Date().toISOString(), options: {}, ...(request.source !== undefined ? { tlp: source.tlp } : {}) };
     for await (const row of format.parse(input, context)) {
       report.rows++;
       if ('error' in row) {

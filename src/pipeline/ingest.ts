@@ -3,10 +3,8 @@
  * reported before, store the new observations by the block, match them against the asset index and
  * add the matches up into findings. Bad rows are recorded with their line and field and skipped.
  */
-import { createReadStream } from 'node:fs';
-import { open, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import path from 'node:path';
-import { createGunzip } from 'node:zlib';
 import { sql, type Kysely } from 'kysely';
 import { SeenKeys } from '../collections/seen-keys.ts';
 import { KoppelError } from '../errors.ts';
@@ -18,10 +16,13 @@ import { matchObservation, type AssetIndex } from '../matching/index.ts';
 import { absorbStoredKeys, BlockBuilder, completeBlocks, discardIncompleteBlocks, reserveBlockId, writeBlock } from '../observations/index.ts';
 import type { Database } from '../store/index.ts';
 import { lastAssetId, loadIndexedAssets, matchStored, sightingOf } from './matcher.ts';
-import { fileInput, observationAt, prepareRows, prepareRowsInThread } from './prepared-rows.ts';
+import { fileInput, readHead } from './feed-file.ts';
+import { observationAt, prepareRows, prepareRowsInThread } from './prepared-rows.ts';
 
 export interface IngestRequest {
   file: string;
+  /** What the file is called in its batch, row errors and report (an upload's own name); its path when absent. */
+  name?: string;
   /** `--format`; detected from the file's name and content when absent (generic CSV when `options.map` is given). */
   format?: string;
   /** `--source`; derived from the format when absent. */
@@ -50,37 +51,18 @@ const BLOCK_WRITES_IN_FLIGHT = 2;
 const GROUPS_PER_FLUSH = 250_000;
 /** The first key of the advisory lock an ingest takes on its source while it completes blocks. */
 const INGEST_LOCK = 0x6b6f70;
-const HEAD_BYTES = 64 * 1024;
 /** Files from this size are parsed in a thread of their own, beside the matching and storing. */
 const THREAD_BYTES = 16 * 1024 * 1024;
 
-/** The first bytes of the file as text, looking through gzip compression. */
-async function readHead(file: string): Promise<{ head: string; gzip: boolean }> {
-  const handle = await open(file);
-  let head: Buffer;
-  try {
-    const { buffer, bytesRead } = await handle.read(Buffer.alloc(HEAD_BYTES), 0, HEAD_BYTES, 0);
-    head = buffer.subarray(0, bytesRead);
-  } finally {
-    await handle.close();
-  }
-  if (head[0] !== 0x1f || head[1] !== 0x8b) return { head: head.toString('utf8'), gzip: false };
-  const gunzip = createReadStream(file).pipe(createGunzip());
-  for await (const chunk of gunzip) {
-    gunzip.destroy();
-    return { head: (chunk as Buffer).subarray(0, HEAD_BYTES).toString('utf8'), gzip: true };
-  }
-  return { head: '', gzip: true };
-}
-
 export async function ingestFile(db: Kysely<Database>, index: AssetIndex, request: IngestRequest): Promise<IngestReport> {
   const { head, gzip } = await readHead(request.file);
-  const fileName = path.basename(request.file);
+  const name = request.name ?? request.file;
+  const fileName = path.basename(name);
   // A column mapping is for generic CSV alone: given one, the file is that, whatever its header.
   const format = request.format ? formatByName(request.format) : request.options?.map ? formatByName('generic-csv') : detectFormat(fileName, head);
   const source = await sourceForIngest(db, request.source, format.name);
   const lastAssetBefore = await lastAssetId(db);
-  const batch = await startBatch(db, source.id, request.file, format.name);
+  const batch = await startBatch(db, source.id, name, format.name);
   const counts: BatchCounts = { rows: 0, observations: 0, duplicates: 0, rejected: 0, findingsNew: 0, findingsSeenAgain: 0 };
   const errors: RowError[] = [];
   let rowErrors: RowError[] = [];
@@ -123,7 +105,7 @@ export async function ingestFile(db: Kysely<Database>, index: AssetIndex, reques
         await sql`SELECT pg_advisory_xact_lock(${INGEST_LOCK}, ${source.id}::int)`.execute(tx);
         const meanwhile = await storedKeysOf(tx, range.from, range.until);
         if (meanwhile > 0) {
-          throw new KoppelError('conflict', `another ingest of source ${source.name} stored ${meanwhile} of the same observations meanwhile; ingest ${request.file} again to add the rest`);
+          throw new KoppelError('conflict', `another ingest of source ${source.name} stored ${meanwhile} of the same observations meanwhile; ingest ${name} again to add the rest`);
         }
         await completeBlocks(tx, batch);
       }
@@ -139,7 +121,7 @@ export async function ingestFile(db: Kysely<Database>, index: AssetIndex, reques
     let bytes = 0;
     const onBytes = (read: number) => request.progress?.((bytes += read), total);
     const context = {
-      file: request.file,
+      file: name,
       source: { name: source.name, reliability: source.reliability, tlp: source.tlp, ...(source.severity ? { severity: source.severity } : {}) },
       receivedAt: new Date().toISOString(),
       fileTime: mtime.toISOString(),
@@ -193,5 +175,5 @@ export async function ingestFile(db: Kysely<Database>, index: AssetIndex, reques
     await finishBatch(db, batch, counts, (error as Error).message);
     throw error;
   }
-  return { batch, file: request.file, format: format.name, source: source.name, errors, ...counts };
+  return { batch, file: name, format: format.name, source: source.name, errors, ...counts };
 }

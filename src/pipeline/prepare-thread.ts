@@ -1,7 +1,8 @@
 /** The thread that prepares a file's rows (see prepared-rows.ts); what it prepares it posts back. */
 import { parentPort, workerData } from 'node:worker_threads';
 import { KoppelError } from '../errors.ts';
-import { BATCHES_AHEAD, fileInput, prepareRows, type PrepareJob, type PrepareMessage } from './prepared-rows.ts';
+import { fileInput } from './feed-file.ts';
+import { BATCHES_AHEAD, prepareRows, type PrepareJob, type PrepareMessage } from './prepared-rows.ts';
 
 const job = workerData as PrepareJob;
 const port = parentPort!;

@@ -5,10 +5,8 @@
  * parsing runs beside the matching and storing of the rows before; a small one in the calling thread,
  * which saves the thread's start.
  */
-import { createReadStream } from 'node:fs';
 import type { Readable } from 'node:stream';
 import { Worker } from 'node:worker_threads';
-import { createGunzip } from 'node:zlib';
 import { KoppelError, type ErrorCode, type Problem } from '../errors.ts';
 import { formatByName, type ParseContext, type RowError } from '../intake/index.ts';
 import { blockRow, type Indicators, type Kind, type Observation, type Severity, type Tlp } from '../observations/index.ts';
@@ -61,13 +59,6 @@ const emptyBatch = (): PreparedBatch => ({
   tlps: [],
   malware: [],
 });
-
-/** The file's bytes, looking through gzip compression; `onBytes` hears of each chunk read. */
-export function fileInput(file: string, gzip: boolean, onBytes: (bytes: number) => void): Readable {
-  const raw = createReadStream(file);
-  raw.on('data', (data) => onBytes(data.length));
-  return gzip ? raw.pipe(createGunzip()) : raw;
-}
 
 /** The rows of the input parsed by the format and prepared, in batches. */
 export async function* prepareRows(input: Readable, format: string, context: ParseContext): AsyncIterable<PreparedBatch> {

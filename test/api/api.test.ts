@@ -127,7 +127,7 @@ test('a feed file uploaded to ingest: its batch, observations and findings; the 
 
   const batches = (await app.inject({ url: '/api/v1/batches', headers: as(analyst) })).json();
   assert.deepEqual(batches.slice(0, 2).map((b: { rows: number; rejected: number; status: string }) => [b.rows, b.rejected, b.status]), [[2, 1, 'done'], [2, 1, 'done']]);
-  assert.equal(batches[0].errors[0].line, 3);
+  assert.deepEqual([batches[0].file, batches[0].errors[0].file, batches[0].errors[0].line], ['blocklist.txt', 'blocklist.txt', 3], 'the batch is named by the uploaded file, not where it was kept');
   const observations = (await app.inject({ url: '/api/v1/observations?indicator=203.0.113.0/24', headers: as(analyst) })).json();
   assert.deepEqual(observations.map((o: { subject: { ip: string }; observedAt: string }) => [o.subject.ip, o.observedAt]), [['203.0.113.77', '2026-11-27T06:00:00.000Z']]);
   const [finding] = (await app.inject({ url: '/api/v1/findings?org=FEED-1', headers: as(analyst) })).json();

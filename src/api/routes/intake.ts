@@ -190,16 +190,17 @@ export function intakeRoutes(context: Context): FastifyPluginAsyncTypebox {
           if (request.query.modified) await utimes(file, new Date(request.query.modified), new Date(request.query.modified));
           const advisoryFormat = await advisoryFormatOf(file, request.query.format);
           if (advisoryFormat) {
-            const r = await ingestAdvisoryFile(db, await softwareIndexFor(db, context.bus), { file, format: advisoryFormat, source: request.query.source, org: request.query.org });
-            return { ...r, file: name, observations: 0, duplicates: r.advisoriesUnchanged, findingsSeenAgain: r.findingsUpdated, errors: r.errors.map((e) => ({ ...e, file: name })) };
+            const r = await ingestAdvisoryFile(db, await softwareIndexFor(db, context.bus), { file, name, format: advisoryFormat, source: request.query.source, org: request.query.org });
+            return { ...r, observations: 0, duplicates: r.advisoriesUnchanged, findingsSeenAgain: r.findingsUpdated };
           }
           const report = await ingestFile(db, await context.matcher.index(), {
             file,
+            name,
             format: request.query.format,
             source: request.query.source,
             options: request.query.map ? { map: request.query.map } : {},
           });
-          return { ...report, file: name, errors: report.errors.map((e) => ({ ...e, file: name })) };
+          return report;
         } finally {
           await rm(dir, { recursive: true, force: true });
         }

@@ -1,0 +1,33 @@
+/** A file to ingest as bytes: its head, for telling its format, and its whole content, through gzip compression either way. */
+import { createReadStream } from 'node:fs';
+import { open } from 'node:fs/promises';
+import type { Readable } from 'node:stream';
+import { createGunzip } from 'node:zlib';
+
+const HEAD_BYTES = 64 * 1024;
+
+/** The first bytes of the file as text, looking through gzip compression, and whether it is compressed. */
+export async function readHead(file: string): Promise<{ head: string; gzip: boolean }> {
+  const handle = await open(file);
+  let head: Buffer;
+  try {
+    const { buffer, bytesRead } = await handle.read(Buffer.alloc(HEAD_BYTES), 0, HEAD_BYTES, 0);
+    head = buffer.subarray(0, bytesRead);
+  } finally {
+    await handle.close();
+  }
+  if (head[0] !== 0x1f || head[1] !== 0x8b) return { head: head.toString('utf8'), gzip: false };
+  const gunzip = createReadStream(file).pipe(createGunzip());
+  for await (const chunk of gunzip) {
+    gunzip.destroy();
+    return { head: (chunk as Buffer).subarray(0, HEAD_BYTES).toString('utf8'), gzip: true };
+  }
+  return { head: '', gzip: true };
+}
+
+/** The file's bytes, looking through gzip compression; `onBytes` hears of each chunk read from disk. */
+export function fileInput(file: string, gzip: boolean, onBytes?: (bytes: number) => void): Readable {
+  const raw = createReadStream(file);
+  if (onBytes) raw.on('data', (data) => onBytes(data.length));
+  return gzip ? raw.pipe(createGunzip()) : raw;
+}
