@@ -34,10 +34,10 @@ export function watchInbox(context: Context, inbox: string, events: InboxEvents,
       sizes.delete(name);
       const stamp = new Date().toISOString().replace(/[:.]/g, '-');
       try {
-        const report = await ingestFile(context.store.db, await context.matcher.index(), { file });
+        const report = await ingestFile(context.store.db, await context.matcher.index(), { file, name });
         const target = path.join(inbox, 'processed', `${stamp}-${name}`);
         await rename(file, target);
-        await writeFile(`${target}.report.json`, JSON.stringify({ ...report, file: name }, null, 2));
+        await writeFile(`${target}.report.json`, JSON.stringify(report, null, 2));
         events.ingested(name, report);
       } catch (error) {
         const target = path.join(inbox, 'failed', `${stamp}-${name}`);
