@@ -1,5 +1,5 @@
 export * from './model.ts';
-export { BLOCK_ROWS, BlockBuilder, blockRow, observationId, type BlockRow } from './block.ts';
+export { BLOCK_ROWS, BlockBuilder, BlockRowsBuilder, blockRow, buffersOf, observationId, packBlock, type BlockRow, type PackedBlock, type PreparedBlockRows, type Segment } from './block.ts';
 export { probesFor, type Probe, type SummaryTarget } from './summary.ts';
 export {
   absorbStoredKeys,

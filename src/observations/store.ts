@@ -4,17 +4,16 @@
  * after retention.
  */
 import { promisify } from 'node:util';
-import { deflateRaw, inflateRaw } from 'node:zlib';
+import { inflateRaw } from 'node:zlib';
 import { sql, type Kysely } from 'kysely';
 import { SeenKeys } from '../collections/seen-keys.ts';
 import { bytesIn, bytesOf, bytesOut, type Database } from '../store/index.ts';
-import { blockOfObservation, observationId, rowOfObservation, subjectLine, type BlockBuilder } from './block.ts';
+import { blockOfObservation, deflateLines, observationId, rowOfObservation, subjectLine, type BlockBuilder, type PackedBlock } from './block.ts';
 import type { Indicators, Observation } from './model.ts';
 import { mayHold, type Probe } from './summary.ts';
 
 type Db = Kysely<Database>;
 
-const deflate = promisify(deflateRaw);
 const inflate = promisify(inflateRaw);
 
 /** Two 32-bit halves a row, in the byte order of the machine that wrote them (little-endian everywhere Koppel runs). */
@@ -27,17 +26,15 @@ export async function reserveBlockId(db: Db): Promise<number> {
 }
 
 /**
- * Writes a block of the batch. It counts as stored (found by searches, retro-matching and
- * deduplication) only once completeBlocks marks it, in the transaction that records its findings.
- * Compression runs on libuv's thread pool, beside the JavaScript that reads the next rows.
+ * Writes a block of the batch, packed (see packBlock). It counts as stored (found by searches,
+ * retro-matching and deduplication) only once completeBlocks marks it, in the transaction that
+ * records its findings.
  */
-export async function writeBlock(db: Db, batchId: number, sourceId: number, block: BlockBuilder): Promise<void> {
-  const [records, subjects] = await Promise.all([deflate(block.records.bytes, { level: 1 }), deflate(block.subjects.bytes, { level: 1 })]);
-  const keys = new Uint8Array(block.keys.buffer, 0, block.size * 8);
+export async function writeBlock(db: Db, batchId: number, sourceId: number, block: BlockBuilder<unknown>, packed: PackedBlock): Promise<void> {
   await sql`
     INSERT INTO observation_blocks (id, batch_id, source_id, observed_from, observed_until, rows, records, subjects, keys, summary)
     OVERRIDING SYSTEM VALUE
-    VALUES (${block.id}, ${batchId}, ${sourceId}, ${block.from}, ${block.until}, ${block.size}, ${bytesIn(records)}, ${bytesIn(subjects)}, ${bytesIn(keys)}, ${bytesIn(block.summary.bytes())})`.execute(db);
+    VALUES (${block.id}, ${batchId}, ${sourceId}, ${block.from}, ${block.until}, ${block.size}, ${bytesIn(packed.records)}, ${bytesIn(packed.subjects)}, ${bytesIn(packed.keys)}, ${bytesIn(packed.summary)})`.execute(db);
 }
 
 /** Marks the batch's blocks written so far as stored. */
@@ -236,7 +233,7 @@ export async function purgeObservations(db: Db, before: Date): Promise<number> {
       });
       await sql`
         UPDATE observation_blocks SET observed_from = ${from}, keys = ${bytesIn(new Uint8Array(keys.buffer))},
-          records = ${bytesIn(await deflate(records.join('\n'), { level: 1 }))}, subjects = ${bytesIn(await deflate(subjects.join('\n'), { level: 1 }))}
+          records = ${bytesIn(await deflateLines(records.join('\n')))}, subjects = ${bytesIn(await deflateLines(subjects.join('\n')))}
         WHERE id = ${block.id}`.execute(tx);
     }
     purged += emptied.length;

@@ -155,6 +155,22 @@ export class SummaryBuilder {
     subjectKeys(subject, this.met);
   }
 
+  /** The neighbourhoods added so far as hashes, two halves each: what addHashes takes. */
+  hashes(): Int32Array {
+    const pairs = new Int32Array(2 * this.keys.size);
+    let at = 0;
+    this.keys.forEach((high, low) => {
+      pairs[at++] = high;
+      pairs[at++] = low;
+    });
+    return pairs;
+  }
+
+  /** Adds the neighbourhoods of another builder's subjects, as its hashes() gave them. */
+  addHashes(pairs: Int32Array): void {
+    for (let i = 0; i < pairs.length; i += 2) this.met(pairs[i], pairs[i + 1]);
+  }
+
   /** The filter: a power of two of bits, at least BITS_A_KEY a neighbourhood. */
   bytes(): Uint8Array {
     let bits = 64;

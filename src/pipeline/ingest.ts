@@ -17,7 +17,7 @@ import { absorbStoredKeys, BlockBuilder, completeBlocks, discardIncompleteBlocks
 import type { Database } from '../store/index.ts';
 import { lastAssetId, loadIndexedAssets, matchStored, sightingOf } from './matcher.ts';
 import { fileInput, readHead } from './feed-file.ts';
-import { observationAt, prepareRows, prepareRowsInThread } from './prepared-rows.ts';
+import { observationAt, prepareRows, prepareRowsInThread, type PreparedRows } from './prepared-rows.ts';
 
 export interface IngestRequest {
   file: string;
@@ -73,7 +73,8 @@ export async function ingestFile(db: Kysely<Database>, index: AssetIndex, reques
   const loadedDays = new Set<string>();
   const storedKeysOf = (via: Kysely<Database>, from: string, until: string) => absorbStoredKeys(via, { sourceId: source.id, exceptBatch: batch, from, until }, seen, loadedBlocks);
   const groups = new FindingGroups();
-  let block: BlockBuilder | undefined;
+  let block: BlockBuilder<number> | undefined;
+  let prepared: PreparedRows | undefined;
   let written = { from: '', until: '' };
   const writes: Promise<void>[] = [];
 
@@ -83,7 +84,7 @@ export async function ingestFile(db: Kysely<Database>, index: AssetIndex, reques
     block = undefined;
     written = { from: !written.from || full.from < written.from ? full.from : written.from, until: full.until > written.until ? full.until : written.until };
     if (writes.length >= BLOCK_WRITES_IN_FLIGHT) await writes.shift();
-    const writing = writeBlock(db, batch, source.id, full);
+    const writing = prepared!.pack(full.segments).then((packed) => writeBlock(db, batch, source.id, full, packed));
     // Keep an unobserved failure from crashing the process; it is awaited (and thrown) below.
     writing.catch(() => undefined);
     writes.push(writing);
@@ -127,18 +128,18 @@ export async function ingestFile(db: Kysely<Database>, index: AssetIndex, reques
       fileTime: mtime.toISOString(),
       options: { ...request.options },
     };
-    const prepared =
+    prepared =
       total >= THREAD_BYTES
         ? prepareRowsInThread({ file: request.file, gzip, format: format.name, context }, onBytes)
         : prepareRows(fileInput(request.file, gzip, onBytes), format.name, context);
-    for await (const rows of prepared) {
+    for await (const rows of prepared.batches) {
       counts.rows += rows.rows;
       for (const error of rows.errors) {
         counts.rejected++;
         if (errors.length < 100) errors.push(error);
         if (counts.rejected <= ROW_ERRORS_KEPT) rowErrors.push(error);
       }
-      for (let i = 0; i < rows.records.length; i++) {
+      for (let i = 0; i < rows.observedAt.length; i++) {
         const observedAt = rows.observedAt[i];
         const day = observedAt.slice(0, 10);
         if (!loadedDays.has(day)) {
@@ -154,7 +155,7 @@ export async function ingestFile(db: Kysely<Database>, index: AssetIndex, reques
         if (seen.firstLineOfHash(high, low, counts.observations + counts.duplicates + 1) !== undefined) counts.duplicates++;
         else {
           block ??= new BlockBuilder(await reserveBlockId(db));
-          id = block.add({ record: rows.records[i], subject: rows.subjects[i], high, low, observedAt }, observation.subject);
+          id = block.add(rows.seq, i, observedAt);
           counts.observations++;
           if (block.full) await writeFullBlock();
         }
@@ -174,6 +175,8 @@ export async function ingestFile(db: Kysely<Database>, index: AssetIndex, reques
     await discardIncompleteBlocks(db, batch);
     await finishBatch(db, batch, counts, (error as Error).message);
     throw error;
+  } finally {
+    await prepared?.close();
   }
   return { batch, file: name, format: format.name, source: source.name, errors, ...counts };
 }

@@ -1,26 +1,46 @@
 /**
  * A feed's rows read, parsed and prepared for storing and matching, a batch at a time and in file
- * order: each observation's record, subject and identity hash (see observations/block.ts) and what
- * findings take of it. A large file is prepared in a thread of its own (prepare-thread.ts), so that
- * parsing runs beside the matching and storing of the rows before; a small one in the calling thread,
- * which saves the thread's start.
+ * order: for matching and findings each observation's subject and what findings take of it, with its
+ * identity hash and time; for storing, what a block keeps of it (see observations/block.ts), which
+ * stays where it was prepared and is packed there into the blocks the calling thread fills. A large
+ * file is prepared in a thread of its own (prepare-thread.ts), so that parsing runs beside the
+ * matching and storing of the rows before; a small one in the calling thread, which saves the
+ * thread's start.
  */
 import type { Readable } from 'node:stream';
 import { Worker } from 'node:worker_threads';
 import { KoppelError, type ErrorCode, type Problem } from '../errors.ts';
 import { formatByName, type ParseContext, type RowError } from '../intake/index.ts';
-import { blockRow, type Indicators, type Kind, type Observation, type Severity, type Tlp } from '../observations/index.ts';
+import {
+  blockRow,
+  BlockRowsBuilder,
+  packBlock,
+  type Indicators,
+  type Kind,
+  type Observation,
+  type PackedBlock,
+  type PreparedBlockRows,
+  type Segment,
+  type Severity,
+  type Tlp,
+} from '../observations/index.ts';
 
-/** Rows of one batch, as parallel columns: a thread hands them over faster than as an object a row. */
+/**
+ * What matching and findings take of one batch's rows, as parallel columns: a thread hands columns
+ * over faster than an object a row.
+ */
 export interface PreparedBatch {
+  /** The batch's number in the file, from 0: a block's segments name its rows by it. */
+  seq: number;
   /** Rows read, bad ones included. */
   rows: number;
   errors: RowError[];
-  records: string[];
-  subjects: string[];
-  /** The identity hashes, two 32-bit halves a row. */
+  /** The observations' identity hashes, two 32-bit halves each. */
   keys: Int32Array;
+  /** The observation times in canonical form. */
   observedAt: string[];
+  /** The subjects' indicators as JSON. */
+  subjects: string[];
   receivedAt: string[];
   kinds: Kind[];
   types: string[];
@@ -43,51 +63,96 @@ export const observationAt = (batch: PreparedBatch, i: number): PreparedObservat
   malware: batch.malware[i],
 });
 
+/** A file's rows prepared in batches, and the blocks packed from them where their bytes are. */
+export interface PreparedRows {
+  batches: AsyncIterable<PreparedBatch>;
+  /** Packs a block of the batches' rows. Blocks are packed in file order: the batches before the last one named are not named again. */
+  pack(segments: readonly Segment<number>[]): Promise<PackedBlock>;
+  close(): Promise<void>;
+}
+
 const BATCH_ROWS = 2048;
 
-const emptyBatch = (): PreparedBatch => ({
-  rows: 0,
-  errors: [],
-  records: [],
-  subjects: [],
-  keys: new Int32Array(BATCH_ROWS * 2),
-  observedAt: [],
-  receivedAt: [],
-  kinds: [],
-  types: [],
-  severities: [],
-  tlps: [],
-  malware: [],
-});
+/** A batch being filled, and the rows it makes ready for blocks. */
+class BatchBuilder {
+  rows = 0;
+  readonly errors: RowError[] = [];
+  private readonly block = new BlockRowsBuilder(BATCH_ROWS);
+  private readonly keys = new Int32Array(2 * BATCH_ROWS);
+  private readonly observedAt: string[] = [];
+  private readonly subjects: string[] = [];
+  private readonly receivedAt: string[] = [];
+  private readonly kinds: Kind[] = [];
+  private readonly types: string[] = [];
+  private readonly severities: Severity[] = [];
+  private readonly tlps: Tlp[] = [];
+  private readonly malware: Array<string | undefined> = [];
+
+  constructor(private readonly seq: number) {}
+
+  add(o: Observation): void {
+    const stored = blockRow(o);
+    const n = this.observedAt.length;
+    this.block.add(stored, o.subject);
+    this.keys[2 * n] = stored.high;
+    this.keys[2 * n + 1] = stored.low;
+    this.observedAt.push(stored.observedAt);
+    this.subjects.push(stored.subject);
+    this.receivedAt.push(o.receivedAt);
+    this.kinds.push(o.kind);
+    this.types.push(o.type);
+    this.severities.push(o.severity);
+    this.tlps.push(o.tlp);
+    this.malware.push(o.malware);
+  }
+
+  take(): { batch: PreparedBatch; block: PreparedBlockRows } {
+    const { seq, rows, errors, observedAt, subjects, receivedAt, kinds, types, severities, tlps, malware } = this;
+    const keys = this.keys.subarray(0, 2 * observedAt.length);
+    return { batch: { seq, rows, errors, keys, observedAt, subjects, receivedAt, kinds, types, severities, tlps, malware }, block: this.block.take() };
+  }
+}
 
 /** The rows of the input parsed by the format and prepared, in batches. */
-export async function* prepareRows(input: Readable, format: string, context: ParseContext): AsyncIterable<PreparedBatch> {
-  let batch = emptyBatch();
+async function* batchesOf(input: Readable, format: string, context: ParseContext): AsyncIterable<{ batch: PreparedBatch; block: PreparedBlockRows }> {
+  let seq = 0;
+  let batch = new BatchBuilder(seq);
   for await (const row of formatByName(format).parse(input, context)) {
     batch.rows++;
     if ('error' in row) batch.errors.push(row.error);
-    else {
-      const o = row.observation;
-      const stored = blockRow(o);
-      const n = batch.records.length;
-      batch.records.push(stored.record);
-      batch.subjects.push(stored.subject);
-      batch.keys[2 * n] = stored.high;
-      batch.keys[2 * n + 1] = stored.low;
-      batch.observedAt.push(stored.observedAt);
-      batch.receivedAt.push(o.receivedAt);
-      batch.kinds.push(o.kind);
-      batch.types.push(o.type);
-      batch.severities.push(o.severity);
-      batch.tlps.push(o.tlp);
-      batch.malware.push(o.malware);
-    }
+    else batch.add(row.observation);
     if (batch.rows === BATCH_ROWS) {
-      yield batch;
-      batch = emptyBatch();
+      yield batch.take();
+      batch = new BatchBuilder(++seq);
     }
   }
-  if (batch.rows > 0) yield batch;
+  if (batch.rows > 0) yield batch.take();
+}
+
+/** The block rows of the batches prepared, held until the blocks that take them are packed. */
+export class HeldBlockRows {
+  private readonly held = new Map<number, PreparedBlockRows>();
+
+  /** The input prepared in batches, their block rows held. */
+  async *prepare(input: Readable, format: string, context: ParseContext): AsyncIterable<PreparedBatch> {
+    for await (const { batch, block } of batchesOf(input, format, context)) {
+      this.held.set(batch.seq, block);
+      yield batch;
+    }
+  }
+
+  pack(segments: readonly Segment<number>[]): Promise<PackedBlock> {
+    const last = segments[segments.length - 1].rows;
+    const packing = packBlock(segments.map((s) => ({ rows: this.held.get(s.rows)!, start: s.start, end: s.end })));
+    for (const seq of this.held.keys()) if (seq < last) this.held.delete(seq);
+    return packing;
+  }
+}
+
+/** The rows of the input prepared in the calling thread. */
+export function prepareRows(input: Readable, format: string, context: ParseContext): PreparedRows {
+  const held = new HeldBlockRows();
+  return { batches: held.prepare(input, format, context), pack: (segments) => held.pack(segments), close: async () => undefined };
 }
 
 /** What the preparing thread is given. */
@@ -98,8 +163,16 @@ export interface PrepareJob {
   context: ParseContext;
 }
 
-/** What the preparing thread says: a batch, bytes read, the end, or why it stopped. */
-export type PrepareMessage = { batch: PreparedBatch } | { bytes: number } | { done: true } | { failed: string; code?: ErrorCode; problems?: Problem[] };
+/** What the preparing thread says: a batch, bytes read, a block packed, the end, or why it stopped. */
+export type PrepareMessage =
+  | { batch: PreparedBatch }
+  | { bytes: number }
+  | { packed: PackedBlock; request: number }
+  | { done: true }
+  | { failed: string; code?: ErrorCode; problems?: Problem[] };
+
+/** What the preparing thread is told: a batch was taken, or a block is to be packed. */
+export type PrepareRequest = 'taken' | { pack: Segment<number>[]; request: number };
 
 /** Batches a thread may prepare ahead of the one taking them: bounds the memory a fast parse can fill. */
 export const BATCHES_AHEAD = 8;
@@ -112,33 +185,61 @@ export const BATCHES_AHEAD = 8;
 const YOUNG_GENERATION_MB = 64;
 
 /** The rows of a file prepared in a thread of its own. */
-export async function* prepareRowsInThread(job: PrepareJob, onBytes: (bytes: number) => void): AsyncIterable<PreparedBatch> {
+export function prepareRowsInThread(job: PrepareJob, onBytes: (bytes: number) => void): PreparedRows {
   // The thread runs the TypeScript sources as this process does, through tsx, wherever it is started from.
   const tsx = JSON.stringify(import.meta.resolve('tsx/esm/api'));
   const entry = JSON.stringify(new URL('./prepare-thread.ts', import.meta.url).href);
   const worker = new Worker(`import(${tsx}).then((tsx) => { tsx.register(); return import(${entry}); })`, { eval: true, workerData: job, resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB } });
   const queue: PrepareMessage[] = [];
   let wake: (() => void) | undefined;
+  const packing = new Map<number, { resolve: (block: PackedBlock) => void; reject: (error: Error) => void }>();
+  let requests = 0;
+  let failure: Error | undefined;
   const arrived = (message: PrepareMessage) => {
+    if ('packed' in message) {
+      packing.get(message.request)?.resolve(message.packed);
+      packing.delete(message.request);
+      return;
+    }
+    if ('failed' in message) {
+      failure ??= message.code ? new KoppelError(message.code, message.failed, message.problems) : new Error(message.failed);
+      for (const waiting of packing.values()) waiting.reject(failure);
+      packing.clear();
+    }
     queue.push(message);
     wake?.();
   };
+  const tell = (request: PrepareRequest) => worker.postMessage(request);
   worker.on('message', arrived);
   worker.on('error', (error) => arrived({ failed: error.message }));
-  // It says when it is done; stopping otherwise is a failure.
-  worker.on('exit', (code) => code !== 0 && arrived({ failed: `the preparing thread stopped with code ${code}` }));
-  try {
+  // It is stopped when done with; stopping otherwise is a failure.
+  let closing = false;
+  worker.on('exit', (code) => closing || arrived({ failed: `the preparing thread stopped with code ${code}` }));
+
+  async function* batches(): AsyncIterable<PreparedBatch> {
     for (;;) {
       if (queue.length === 0) await new Promise<void>((resolve) => (wake = resolve));
       const message = queue.shift()!;
       if ('bytes' in message) onBytes(message.bytes);
       else if ('batch' in message) {
-        worker.postMessage('taken');
+        tell('taken');
         yield message.batch;
-      } else if ('failed' in message) throw message.code ? new KoppelError(message.code, message.failed, message.problems) : new Error(message.failed);
-      else return;
+      } else if ('failed' in message) throw failure;
+      else if ('done' in message) return;
     }
-  } finally {
-    await worker.terminate();
   }
+
+  return {
+    batches: batches(),
+    pack(segments) {
+      if (failure) return Promise.reject(failure);
+      const request = ++requests;
+      tell({ pack: [...segments], request });
+      return new Promise((resolve, reject) => packing.set(request, { resolve, reject }));
+    },
+    async close() {
+      closing = true;
+      await worker.terminate();
+    },
+  };
 }

@@ -3,16 +3,15 @@
  * order at start-up. A migration, once released, is never edited: add a new one.
  */
 import { promisify } from 'node:util';
-import { deflateRaw, inflateRaw } from 'node:zlib';
+import { inflateRaw } from 'node:zlib';
 import { sql, type Kysely, type Migration } from 'kysely';
 import { subjectLine } from '../observations/block.ts';
-import { BlockBuilder, blockRow, type Observation } from '../observations/index.ts';
+import { BlockBuilder, BlockRowsBuilder, blockRow, packBlock, type Observation } from '../observations/index.ts';
 import { reserveBlockId } from '../observations/store.ts';
 import { SummaryBuilder } from '../observations/summary.ts';
 import { bytesIn, bytesOf, bytesOut } from './bytes.ts';
 import type { Database } from './schema.ts';
 
-const deflate = promisify(deflateRaw);
 const inflate = promisify(inflateRaw);
 
 const registry: Migration = {
@@ -395,12 +394,12 @@ const observationBlocks: Migration = {
     let moved: [number[], number[]] = [[], []];
     const flush = async () => {
       if (block) {
-        const [records, subjects] = await Promise.all([deflate(block.records.bytes, { level: 1 }), deflate(block.subjects.bytes, { level: 1 })]);
+        const packed = await packBlock(block.segments);
         await sql`
           INSERT INTO observation_blocks (id, batch_id, source_id, observed_from, observed_until, rows, records, subjects, keys)
           OVERRIDING SYSTEM VALUE
           VALUES (${block.id}, ${Number(owner.split(' ')[0])}, ${Number(owner.split(' ')[1])}, ${block.from}, ${block.until}, ${block.size},
-            ${bytesIn(records)}, ${bytesIn(subjects)}, ${bytesIn(new Uint8Array(block.keys.buffer, 0, block.size * 8))})`.execute(db);
+            ${bytesIn(packed.records)}, ${bytesIn(packed.subjects)}, ${bytesIn(packed.keys)})`.execute(db);
       }
       await sql`INSERT INTO moved SELECT * FROM unnest(${moved[0]}::bigint[], ${moved[1]}::bigint[])`.execute(db);
       block = undefined;
@@ -412,12 +411,16 @@ const observationBlocks: Migration = {
         SELECT id, coalesce(batch_id, 0) || ' ' || source_id AS owner, record FROM observations
         WHERE (coalesce(batch_id, 0) || ' ' || source_id, id) > (${after.owner}, ${after.id})
         ORDER BY coalesce(batch_id, 0) || ' ' || source_id, id LIMIT 10000`.execute(db);
-      for (const row of page.rows) {
+      const prepared = new BlockRowsBuilder(page.rows.length);
+      const stored = page.rows.map((row) => blockRow(row.record));
+      for (const [i, row] of page.rows.entries()) prepared.add(stored[i], row.record.subject);
+      const rows = prepared.take();
+      for (const [i, row] of page.rows.entries()) {
         if (block && (row.owner !== owner || block.full)) await flush();
         owner = row.owner;
         block ??= new BlockBuilder(await reserveBlockId(store));
         moved[0].push(Number(row.id));
-        moved[1].push(block.add(blockRow(row.record), row.record.subject));
+        moved[1].push(block.add(rows, i, stored[i].observedAt));
       }
       if (page.rows.length < 10000) break;
       const last = page.rows[page.rows.length - 1];

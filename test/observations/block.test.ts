@@ -1,6 +1,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { BLOCK_ROWS, BlockBuilder, blockRow, observationId, type Observation } from '../../src/observations/index.ts';
+import { inflateRawSync } from 'node:zlib';
+import { BLOCK_ROWS, BlockBuilder, BlockRowsBuilder, blockRow, observationId, packBlock, probesFor, type Observation } from '../../src/observations/index.ts';
+import { subjectLine } from '../../src/observations/block.ts';
+import { mayHold } from '../../src/observations/summary.ts';
 
 const observation: Observation = {
   source: 'shadowserver',
@@ -38,14 +41,45 @@ test('an observation time with an offset is kept as written and ordered in UTC',
   assert.equal(row.observedAt, '2026-11-27T03:00:00.000Z');
 });
 
+const zip = <A, B>(as: readonly A[], bs: readonly B[]): Array<[A, B]> => as.map((a, i) => [a, bs[i]]);
+
+/** The observations prepared for blocks, as a preparing thread makes them. */
+function prepared(observations: Observation[]) {
+  const rows = new BlockRowsBuilder(2);
+  for (const o of observations) rows.add(blockRow(o), o.subject);
+  return rows.take();
+}
+
 test('a block numbers its rows into observation ids and spans their times', () => {
   const block = new BlockBuilder(7);
-  const ids = ['2026-11-27T05:00:00.000Z', '2026-11-27T03:00:00.000Z', '2026-11-27T04:00:00.000Z'].map((observedAt) => block.add(blockRow({ ...observation, observedAt }), observation.subject));
+  const times = ['2026-11-27T05:00:00.000Z', '2026-11-27T03:00:00.000Z', '2026-11-27T04:00:00.000Z'];
+  const rows = prepared(times.map((observedAt) => ({ ...observation, observedAt })));
+  const ids = times.map((observedAt, i) => block.add(rows, i, observedAt));
   assert.deepEqual(ids, [observationId(7, 0), observationId(7, 1), observationId(7, 2)]);
   assert.equal(new Set(ids.map((id) => Math.floor(id / observationId(1, 0)))).size, 1);
   assert.deepEqual([block.from, block.until, block.size, block.full], ['2026-11-27T03:00:00.000Z', '2026-11-27T05:00:00.000Z', 3, false]);
-  while (!block.full) block.add(blockRow(observation), observation.subject);
+  const many = prepared(Array.from({ length: BLOCK_ROWS }, () => observation));
+  for (let i = 0; !block.full; i++) block.add(many, i, observation.observedAt);
   assert.equal(block.size, BLOCK_ROWS);
+});
+
+test('a block packed from several prepared sets, some rows left out, holds exactly the rows added, in order', async () => {
+  const at = (ip: string, second: number): Observation => ({ ...observation, subject: { ip, port: 3389 }, observedAt: `2026-11-27T03:00:0${second}.000Z`, evidence: { ip, note: 'é ✓ "quoted"' } });
+  const first = prepared([at('192.0.2.1', 1), at('192.0.2.2', 2), at('192.0.2.3', 3)]);
+  const second = prepared([at('198.51.100.1', 4), at('198.51.100.2', 5)]);
+  const block = new BlockBuilder(1);
+  const kept = [at('192.0.2.1', 1), at('192.0.2.3', 3), at('198.51.100.1', 4), at('198.51.100.2', 5)];
+  // Row 1 of the first set was stored before: the rows around it are added, it is not.
+  for (const [[rows, i], o] of zip([[first, 0], [first, 2], [second, 0], [second, 1]] as const, kept)) block.add(rows, i, o.observedAt);
+  const packed = await packBlock(block.segments);
+  const lines = (bytes: Uint8Array) => inflateRawSync(bytes).toString('utf8').split('\n');
+  assert.deepEqual(lines(packed.records).map((line) => JSON.parse(line)), kept);
+  assert.deepEqual(lines(packed.subjects).map(subjectLine), kept.map((o) => ({ observedAt: o.observedAt, subject: o.subject })));
+  const keys = new Int32Array(packed.keys.buffer, packed.keys.byteOffset, packed.keys.length / 4);
+  assert.deepEqual([...keys], kept.flatMap((o) => [blockRow(o).high, blockRow(o).low]));
+  const summaryOf = (ip: string) => mayHold(packed.summary, probesFor([{ network: `${ip}/32` }])!);
+  assert.ok(['192.0.2.1', '192.0.2.3', '198.51.100.2'].every(summaryOf));
+  assert.equal(summaryOf('203.0.113.9'), false);
 });
 
 test('one observation however often it is received: receipt, severity, reliability, TLP and free text leave the key alone', () => {

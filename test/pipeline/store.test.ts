@@ -9,7 +9,7 @@ import type { KoppelError } from '../../src/errors.ts';
 import { inProcessContext, type Context } from '../../src/context.ts';
 import { listFindings } from '../../src/findings/index.ts';
 import { listBatches } from '../../src/intake/batches.ts';
-import { BLOCK_ROWS, BlockBuilder, blockRow, observationsById, purgeObservations, reserveBlockId, writeBlock, type Observation } from '../../src/observations/index.ts';
+import { BLOCK_ROWS, BlockBuilder, BlockRowsBuilder, blockRow, packBlock, observationsById, purgeObservations, reserveBlockId, writeBlock, type Observation } from '../../src/observations/index.ts';
 import { ingestFile, listObservations } from '../../src/pipeline/index.ts';
 import { importAndMatchRegistry } from '../../src/pipeline/advisories.ts';
 import { addAssets, addOrganisation, removeAsset, removeOrganisation, type Actor } from '../../src/registry/index.ts';
@@ -228,8 +228,11 @@ onEachStore('stored observations, findings and their links', (kind) => {
         .returning('id')
         .executeTakeFirstOrThrow();
       const block = new BlockBuilder(await reserveBlockId(db));
-      block.add(blockRow(observation({ subject: { ip: '192.0.2.77' } })), { ip: '192.0.2.77' });
-      await writeBlock(db, batch, source.id, block);
+      const rows = new BlockRowsBuilder(1);
+      const row = blockRow(observation({ subject: { ip: '192.0.2.77' } }));
+      rows.add(row, { ip: '192.0.2.77' });
+      block.add(rows.take(), 0, row.observedAt);
+      await writeBlock(db, batch, source.id, block, await packBlock(block.segments));
       return block.id;
     };
     const died = await blockOf(48);
