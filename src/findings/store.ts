@@ -31,8 +31,10 @@ const GROUPS_A_STATEMENT = 50_000;
 export async function writeFindings(db: Db, groups: FindingGroup[]): Promise<{ created: number; seenAgain: number }> {
   if (groups.length === 0) return { created: 0, seenAgain: 0 };
   if (!db.isTransaction) return db.transaction().execute((tx) => writeFindings(tx, groups));
-  // The sorts and joins of a statement of many thousand findings then stay in memory.
+  // The sorts and joins of a statement of many thousand findings then stay in memory. Its estimated
+  // cost sets PostgreSQL compiling it (50-60 ms of 1.3 s a statement of 50,000) for no gain in running it.
   await sql`SET LOCAL work_mem = '64MB'`.execute(db);
+  await sql`SET LOCAL jit = off`.execute(db);
   let created = 0;
   let total = 0;
   for (let from = 0; from < groups.length; from += GROUPS_A_STATEMENT) {
