@@ -62,14 +62,26 @@ export async function listSources(db: Kysely<Database>): Promise<Source[]> {
   return (await db.selectFrom('sources').selectAll().orderBy('name').execute()).map(toSource);
 }
 
+/** The registered source of that name; refused, with how to register it, when there is none. */
+async function namedSource(db: Kysely<Database>, name: string, format = 'FORMAT'): Promise<Source> {
+  const row = await db.selectFrom('sources').selectAll().where('name', '=', name).executeTakeFirst();
+  if (!row) throw new KoppelError('not-found', `no source named "${name}"; register it with \`koppel source add ${name} --format ${format} …\``, [{ field: 'source', value: name, reason: 'unknown source' }]);
+  return toSource(row);
+}
+
 /** The named source, or (without a name) the one derived from the format, registered on first use. */
 export async function sourceForIngest(db: Kysely<Database>, name: string | undefined, format: string): Promise<Source> {
-  if (name !== undefined) {
-    const row = await db.selectFrom('sources').selectAll().where('name', '=', name).executeTakeFirst();
-    if (!row) throw new KoppelError('not-found', `no source named "${name}"; register it with \`koppel source add ${name} --format ${format} …\``, [{ field: 'source', value: name, reason: 'unknown source' }]);
-    return toSource(row);
-  }
+  if (name !== undefined) return namedSource(db, name, format);
   const derived = defaultSource(format);
   const existing = await db.selectFrom('sources').selectAll().where('name', '=', derived.name).executeTakeFirst();
   return existing ? toSource(existing) : addSource(db, derived);
+}
+
+/**
+ * The format an ingest reads its file in: the one given, else the one its named source was registered
+ * with; undefined when neither is known, and the format is told from the file.
+ */
+export async function ingestFormat(db: Kysely<Database>, format: string | undefined, source: string | undefined): Promise<string | undefined> {
+  if (format !== undefined || source === undefined) return format;
+  return (await namedSource(db, source)).format;
 }

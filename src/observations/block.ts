@@ -124,9 +124,10 @@ export class BlockRowsBuilder {
   private readonly subjects: Lines;
   private keys: Int32Array;
   private size = 0;
-  private readonly summary = new SummaryBuilder();
+  private readonly summary: SummaryBuilder;
 
   constructor(expectedRows: number) {
+    this.summary = new SummaryBuilder(expectedRows);
     this.records = new Lines(expectedRows * 640, expectedRows);
     this.subjects = new Lines(expectedRows * 80, expectedRows);
     this.keys = new Int32Array(expectedRows * 2);

@@ -148,8 +148,15 @@ function searchKeys(cidr: string, visit: Visit): boolean {
 
 /** The summary of a block, made as its rows are added. */
 export class SummaryBuilder {
-  private readonly keys = new SeenKeys(1 << 16);
+  private readonly keys: SeenKeys;
   private readonly met: Visit = (high, low) => void this.keys.firstLineOfHash(high, low, 1);
+
+  /** Sized for the subjects of this many rows (a few neighbourhoods each), growing when they hold more. */
+  constructor(rows = 8192) {
+    let slots = 1024;
+    while (slots < rows * 8) slots *= 2;
+    this.keys = new SeenKeys(slots);
+  }
 
   add(subject: Indicators): void {
     subjectKeys(subject, this.met);

@@ -146,3 +146,21 @@ test('a feed file uploaded to ingest: its batch, observations and findings; the 
   assert.equal(notified.statusCode, 400, 'notified is for delivery to set');
   assert.equal((await app.inject({ method: 'PATCH', url: '/api/v1/findings/999999', headers: as(analyst), payload: { status: 'acknowledged' } })).statusCode, 404);
 });
+
+test('an upload in the format its registered source was registered with, when none is given; an unknown source is refused', async () => {
+  const registered = await app.inject({ method: 'POST', url: '/api/v1/sources', headers: as(analyst), payload: { name: 'partner-list', format: 'list', reliability: 'C', tlp: 'GREEN' } });
+  assert.equal(registered.statusCode, 201, registered.body);
+  const upload = (source: string) =>
+    app.inject({
+      method: 'POST',
+      url: `/api/v1/ingest?filename=export.dat&source=${source}`,
+      headers: { ...as(analyst), 'content-type': 'text/plain' },
+      payload: 'from our partner\n198.51.100.23\n',
+    });
+  const read = await upload('partner-list');
+  assert.equal(read.statusCode, 200, read.body);
+  assert.deepEqual([read.json().format, read.json().source, read.json().observations, read.json().rejected], ['list', 'partner-list', 1, 1]);
+  const unknown = await upload('nobody');
+  assert.equal(unknown.statusCode, 404);
+  assert.match(unknown.json().message, /no source named "nobody"/);
+});

@@ -12,7 +12,7 @@ import { FINDING_STATUSES, SETTABLE_STATUSES, findingById, listFindings, setFind
 import { EpssSchema, KevSchema } from '../../advisories/index.ts';
 import { advisoryFormatOf, ingestAdvisoryFile, softwareIndexFor } from '../../pipeline/advisories.ts';
 import { listBatches } from '../../intake/batches.ts';
-import { addSource, listSources } from '../../intake/sources.ts';
+import { addSource, ingestFormat, listSources } from '../../intake/sources.ts';
 import { ObservationSchema, observationsById, RELIABILITIES, SEVERITIES, TLP_LABELS, KindSchema, SeveritySchema, TlpSchema, ReliabilitySchema } from '../../observations/index.ts';
 import { scopeOf } from '../../matching/index.ts';
 import { ingestFile, listObservations } from '../../pipeline/index.ts';
@@ -164,7 +164,7 @@ export function intakeRoutes(context: Context): FastifyPluginAsyncTypebox {
         schema: {
           tags: ['intake'],
           summary: 'Ingest a feed file (the body)',
-          description: 'The format is detected from `filename` and the content unless `format` is given. Bad rows are reported and skipped.',
+          description: 'The format is `format`, else that of the registered `source`, else detected from `filename` and the content. Bad rows are reported and skipped.',
           querystring: Type.Object({
             filename: Type.Optional(Type.String({ description: 'The original file name; Shadowserver report types are read from it.' })),
             format: Type.Optional(Type.String()),
@@ -188,7 +188,8 @@ export function intakeRoutes(context: Context): FastifyPluginAsyncTypebox {
         try {
           await pipeline(request.body as NodeJS.ReadableStream, createWriteStream(file));
           if (request.query.modified) await utimes(file, new Date(request.query.modified), new Date(request.query.modified));
-          const advisoryFormat = await advisoryFormatOf(file, request.query.format);
+          const format = await ingestFormat(db, request.query.format, request.query.source);
+          const advisoryFormat = await advisoryFormatOf(file, format);
           if (advisoryFormat) {
             const r = await ingestAdvisoryFile(db, await softwareIndexFor(db, context.bus), { file, name, format: advisoryFormat, source: request.query.source, org: request.query.org });
             return { ...r, observations: 0, duplicates: r.advisoriesUnchanged, findingsSeenAgain: r.findingsUpdated };
@@ -196,7 +197,7 @@ export function intakeRoutes(context: Context): FastifyPluginAsyncTypebox {
           const report = await ingestFile(db, await context.matcher.index(), {
             file,
             name,
-            format: request.query.format,
+            format,
             source: request.query.source,
             options: request.query.map ? { map: request.query.map } : {},
           });

@@ -5,13 +5,14 @@ import { wholeNumber } from '../../config.ts';
 import { FINDING_STATUSES, SETTABLE_STATUSES, findingById, listFindings, resolveUnseen, setFindingStatus, withVulnerabilityDetails, type FindingStatus, type SettableStatus } from '../../findings/index.ts';
 import { listBatches } from '../../intake/batches.ts';
 import { FORMATS } from '../../intake/index.ts';
-import { addSource, listSources } from '../../intake/sources.ts';
+import { addSource, ingestFormat, listSources } from '../../intake/sources.ts';
 import { KoppelError } from '../../errors.ts';
 import { scopeOf } from '../../matching/index.ts';
 import { RELIABILITIES, SEVERITIES, TLP_LABELS, observationsById, purgeObservations, type Reliability, type Severity, type Tlp } from '../../observations/index.ts';
 import { ingestFile, listObservations } from '../../pipeline/index.ts';
 import { advisoryFormatOf, ingestAdvisoryFile, softwareIndexFor } from '../../pipeline/advisories.ts';
 import { printJson, printProblems, printTable, progressBar } from '../output.ts';
+import { wholeNumberOption } from '../options.ts';
 import type { Runtime } from '../runtime.ts';
 
 /** `--option key=value` may be given more than once. */
@@ -25,7 +26,7 @@ export function ingestCommand(rt: Runtime): Command {
   return new Command('ingest')
     .description('take in threat information files: parse, store, match and record findings')
     .argument('<file...>', 'files to ingest (gzip-compressed files too)')
-    .option('--format <format>', 'the format, when it should not be detected (koppel formats lists them)')
+    .option('--format <format>', "the format (koppel formats lists them); without it, the source's, else told from the file")
     .option('--source <name>', 'the registered source (koppel source list); derived from the format when absent')
     .option('--map <mapping>', 'column mapping for generic CSV: ip=src,domain=host,…')
     .option('--option <key=value>', 'a format option (repeatable)', collectOption, {})
@@ -34,10 +35,11 @@ export function ingestCommand(rt: Runtime): Command {
       const { store, matcher, env, bus } = await rt.context();
       const index = await matcher.index();
       let failed = 0;
+      const format = await ingestFormat(store.db, o.format, o.source);
       for (const file of files) {
         const bar = progressBar(rt.io, path.basename(file));
         try {
-          const advisoryFormat = await advisoryFormatOf(path.resolve(rt.cwd, file), o.format);
+          const advisoryFormat = await advisoryFormatOf(path.resolve(rt.cwd, file), format);
           if (advisoryFormat) {
             const r = await ingestAdvisoryFile(store.db, await softwareIndexFor(store.db, bus), { file: path.resolve(rt.cwd, file), format: advisoryFormat, source: o.source, org: o.org });
             bar.stop();
@@ -51,7 +53,7 @@ export function ingestCommand(rt: Runtime): Command {
           }
           const report = await ingestFile(store.db, index, {
             file: path.resolve(rt.cwd, file),
-            format: o.format,
+            format,
             source: o.source,
             options: { ...o.option, ...(o.map ? { map: o.map } : {}) },
             progress: (done, total) => bar.update(done, total),
@@ -107,7 +109,7 @@ export function findingsCommand(rt: Runtime): Command {
     .description('organisations affected by threats, and where each stands')
     .option('--org <ref>', 'only this organisation')
     .addOption(new Option('--status <status>', 'only findings with this status').choices(FINDING_STATUSES))
-    .option('--limit <n>', 'at most this many', Number)
+    .option('--limit <n>', 'at most this many', wholeNumberOption)
     .option('--json', 'print JSON')
     .action(async (o: { org?: string; status?: FindingStatus; limit?: number; json?: boolean }) => {
       const { store } = await rt.context();
@@ -147,7 +149,7 @@ export function observationsCommand(rt: Runtime): Command {
   return new Command('observations')
     .description('stored observations, newest first')
     .option('--indicator <value>', 'an address, network, domain (with its subdomains), URL, e-mail address or AS')
-    .option('--limit <n>', 'at most this many', Number, 100)
+    .option('--limit <n>', 'at most this many', wholeNumberOption, 100)
     .option('--json', 'print JSON')
     .action(async (o: { indicator?: string; limit: number; json?: boolean }) => {
       const { store } = await rt.context();
@@ -166,7 +168,7 @@ export function observationsCommand(rt: Runtime): Command {
 export function batchesCommand(rt: Runtime): Command {
   return new Command('batches')
     .description('ingests with their counts and the rows they rejected')
-    .option('--limit <n>', 'at most this many', Number, 20)
+    .option('--limit <n>', 'at most this many', wholeNumberOption, 20)
     .option('--json', 'print JSON (with the rejected rows)')
     .action(async (o: { limit: number; json?: boolean }) => {
       const { store } = await rt.context();
@@ -183,7 +185,7 @@ export function batchesCommand(rt: Runtime): Command {
 export function purgeCommand(rt: Runtime): Command {
   return new Command('purge')
     .description('remove observations older than the retention period')
-    .option('--days <n>', 'retention in days (KOPPEL_RETENTION_DAYS, default 90)', Number)
+    .option('--days <n>', 'retention in days (KOPPEL_RETENTION_DAYS, default 90)', wholeNumberOption)
     .action(async (o: { days?: number }) => {
       const { store, env } = await rt.context();
       const keep = o.days ?? wholeNumber(env, 'KOPPEL_RETENTION_DAYS');

@@ -9,6 +9,7 @@ import { planNotices } from '../../notices/plan.ts';
 import { organisationOverrides, setOrganisationOverrides, setSystemOverrides, setWebhook, systemOverrides } from '../../notices/policy-store.ts';
 import { policyFor, type Delivery, type PolicyOverrides, type ReviewMode } from '../../notices/policy.ts';
 import { printJson, printTable } from '../output.ts';
+import { wholeNumberOption } from '../options.ts';
 import type { Runtime } from '../runtime.ts';
 
 export function notifyCommand(rt: Runtime): Command {
@@ -51,7 +52,7 @@ export function noticesCommand(rt: Runtime): Command {
   return new Command('notices')
     .description('notices made, newest first')
     .option('--org <ref>', 'only this organisation')
-    .option('--limit <n>', 'at most this many', Number, 100)
+    .option('--limit <n>', 'at most this many', wholeNumberOption, 100)
     .option('--json', 'print JSON')
     .action(async (o: { org?: string; limit: number; json?: boolean }) => {
       const { store } = await rt.context();

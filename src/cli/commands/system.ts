@@ -3,13 +3,14 @@ import { Command, Option } from 'commander';
 import { createToken } from '../../api/index.ts';
 import { SETTINGS, setting, type Setting } from '../../config.ts';
 import { printJson, printTable } from '../output.ts';
+import { wholeNumberOption } from '../options.ts';
 import type { Runtime } from '../runtime.ts';
 import { serve } from '../serve.ts';
 
 export function serveCommand(rt: Runtime): Command {
   return new Command('serve')
     .description('run the API and the continuous work (the main job)')
-    .addOption(new Option('--port <port>', 'port to listen on').env('KOPPEL_PORT').default(setting(rt.env, 'KOPPEL_PORT')).argParser(Number))
+    .addOption(new Option('--port <port>', 'port to listen on').env('KOPPEL_PORT').default(setting(rt.env, 'KOPPEL_PORT')).argParser(wholeNumberOption))
     .addOption(new Option('--host <address>', 'address to listen on').env('KOPPEL_HOST').default(setting(rt.env, 'KOPPEL_HOST')))
     .action(async (o: { port: number; host: string }) => {
       await serve(rt, o);

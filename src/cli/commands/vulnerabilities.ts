@@ -6,6 +6,7 @@ import { listAdvisories } from '../../advisories/store.ts';
 import { organisationAssetsChanged } from '../../pipeline/advisories.ts';
 import { importInventory, listInventories } from '../../registry/index.ts';
 import { printJson, printProblems, printTable } from '../output.ts';
+import { wholeNumberOption } from '../options.ts';
 import type { Runtime } from '../runtime.ts';
 
 export function inventoryCommand(rt: Runtime): Command {
@@ -45,7 +46,7 @@ export function inventoryCommand(rt: Runtime): Command {
 export function advisoriesCommand(rt: Runtime): Command {
   return new Command('advisories')
     .description('stored vulnerability advisories, latest revision first')
-    .option('--limit <n>', 'at most this many', Number)
+    .option('--limit <n>', 'at most this many', wholeNumberOption)
     .option('--json', 'print JSON')
     .action(async (o: { limit?: number; json?: boolean }) => {
       const { store } = await rt.context();
