@@ -25,6 +25,9 @@ test('a registered source, its ingest, the batch with its rejected row, the obse
     sources.filter((s) => s.name === 'nightly-list').map((s) => [s.severity, s.reportsDaily]),
     [['high', true]],
   );
+  const misspelt = await k('source', 'add', 'partner', '--format', 'shadowservr', '--reliability', 'B', '--tlp', 'AMBER');
+  assert.equal(misspelt.code, 1);
+  assert.match(misspelt.stderr, /unknown format "shadowservr"; formats: shadowserver, .*, csaf/);
   assert.equal((await k('org', 'add', '--ref', 'KVK-7', '--name', 'Bakkerij Jansen', '--email', 'it@jansen.example')).code, 0);
   assert.equal((await k('asset', 'add', '--org', 'KVK-7', '192.0.2.0/24')).code, 0);
 

@@ -12,7 +12,8 @@ import { FINDING_STATUSES, SETTABLE_STATUSES, findingById, listFindings, setFind
 import { EpssSchema, KevSchema } from '../../advisories/index.ts';
 import { advisoryFormatOf, ingestAdvisoryFile, softwareIndexFor } from '../../pipeline/advisories.ts';
 import { listBatches } from '../../intake/batches.ts';
-import { addSource, ingestFormat, listSources } from '../../intake/sources.ts';
+import { ingestFormat, listSources } from '../../intake/sources.ts';
+import { registerSource } from '../../pipeline/sources.ts';
 import { ObservationSchema, observationsById, RELIABILITIES, SEVERITIES, TLP_LABELS, KindSchema, SeveritySchema, TlpSchema, ReliabilitySchema } from '../../observations/index.ts';
 import { scopeOf } from '../../matching/index.ts';
 import { ingestFile, listObservations } from '../../pipeline/index.ts';
@@ -104,7 +105,7 @@ export function intakeRoutes(context: Context): FastifyPluginAsyncTypebox {
       preHandler: requireAnalyst,
     }, async (request, reply) => {
       const b = request.body;
-      return reply.status(201).send(await addSource(db, { ...b, severity: b.severity ?? null, reportsDaily: Boolean(b.reportsDaily) }));
+      return reply.status(201).send(await registerSource(db, { ...b, severity: b.severity ?? null, reportsDaily: Boolean(b.reportsDaily) }));
     });
 
     app.get('/batches', {

@@ -5,7 +5,8 @@ import { wholeNumber } from '../../config.ts';
 import { FINDING_STATUSES, SETTABLE_STATUSES, findingById, listFindings, resolveUnseen, setFindingStatus, withVulnerabilityDetails, type FindingStatus, type SettableStatus } from '../../findings/index.ts';
 import { listBatches } from '../../intake/batches.ts';
 import { FORMATS } from '../../intake/index.ts';
-import { addSource, ingestFormat, listSources } from '../../intake/sources.ts';
+import { ingestFormat, listSources } from '../../intake/sources.ts';
+import { registerSource } from '../../pipeline/sources.ts';
 import { KoppelError } from '../../errors.ts';
 import { scopeOf } from '../../matching/index.ts';
 import { RELIABILITIES, SEVERITIES, TLP_LABELS, observationsById, purgeObservations, type Reliability, type Severity, type Tlp } from '../../observations/index.ts';
@@ -88,7 +89,7 @@ export function sourceCommand(rt: Runtime): Command {
     .option('--daily', 'it reports every day: what it stops reporting is taken as fixed')
     .action(async (name: string, o: { format: string; reliability: Reliability; tlp: Tlp; severity?: Severity; daily?: boolean }) => {
       const { store } = await rt.context();
-      const created = await addSource(store.db, { name, format: o.format, reliability: o.reliability, tlp: o.tlp, severity: o.severity ?? null, reportsDaily: Boolean(o.daily) });
+      const created = await registerSource(store.db, { name, format: o.format, reliability: o.reliability, tlp: o.tlp, severity: o.severity ?? null, reportsDaily: Boolean(o.daily) });
       rt.io.out(`added source ${created.name} (${created.format}, reliability ${created.reliability}, TLP:${created.tlp})\n`);
     });
   source
