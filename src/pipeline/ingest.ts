@@ -163,6 +163,8 @@ export async function ingestFile(db: Kysely<Database>, index: AssetIndex, reques
         if (reached.length > 0) groups.add(sightingOf(observation, source.id, id), reached);
         if (groups.size >= GROUPS_PER_FLUSH) await flush();
       }
+      // Rows already stored go in no block: a file of them alone holds no batch for longer than this.
+      prepared.keepFrom(block ? block.segments[0].rows : rows.seq + 1);
     }
     await flush();
     // An asset registered while the file was read missed the rows read before it reached the index,

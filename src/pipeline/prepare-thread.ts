@@ -22,9 +22,8 @@ port.on('message', (request: PrepareRequest) => {
   if (request === 'taken') {
     ahead--;
     resume?.();
-  } else {
-    held.pack(request.pack).then((packed) => post({ packed, request: request.request }, buffersOf(packed)), fail);
-  }
+  } else if ('keepFrom' in request) held.keepFrom(request.keepFrom);
+  else held.pack(request.pack).then((packed) => post({ packed, request: request.request }, buffersOf(packed)), fail);
 });
 
 try {

@@ -66,8 +66,10 @@ export const observationAt = (batch: PreparedBatch, i: number): PreparedObservat
 /** A file's rows prepared in batches, and the blocks packed from them where their bytes are. */
 export interface PreparedRows {
   batches: AsyncIterable<PreparedBatch>;
-  /** Packs a block of the batches' rows. Blocks are packed in file order: the batches before the last one named are not named again. */
+  /** Packs a block of the batches' rows. */
   pack(segments: readonly Segment<number>[]): Promise<PackedBlock>;
+  /** Says that no block packed from now on takes rows of a batch before this one: they are let go. */
+  keepFrom(seq: number): void;
   close(): Promise<void>;
 }
 
@@ -142,17 +144,18 @@ export class HeldBlockRows {
   }
 
   pack(segments: readonly Segment<number>[]): Promise<PackedBlock> {
-    const last = segments[segments.length - 1].rows;
-    const packing = packBlock(segments.map((s) => ({ rows: this.held.get(s.rows)!, start: s.start, end: s.end })));
-    for (const seq of this.held.keys()) if (seq < last) this.held.delete(seq);
-    return packing;
+    return packBlock(segments.map((s) => ({ rows: this.held.get(s.rows)!, start: s.start, end: s.end })));
+  }
+
+  keepFrom(seq: number): void {
+    for (const held of this.held.keys()) if (held < seq) this.held.delete(held);
   }
 }
 
 /** The rows of the input prepared in the calling thread. */
 export function prepareRows(input: Readable, format: string, context: ParseContext): PreparedRows {
   const held = new HeldBlockRows();
-  return { batches: held.prepare(input, format, context), pack: (segments) => held.pack(segments), close: async () => undefined };
+  return { batches: held.prepare(input, format, context), pack: (segments) => held.pack(segments), keepFrom: (seq) => held.keepFrom(seq), close: async () => undefined };
 }
 
 /** What the preparing thread is given. */
@@ -171,8 +174,8 @@ export type PrepareMessage =
   | { done: true }
   | { failed: string; code?: ErrorCode; problems?: Problem[] };
 
-/** What the preparing thread is told: a batch was taken, or a block is to be packed. */
-export type PrepareRequest = 'taken' | { pack: Segment<number>[]; request: number };
+/** What the preparing thread is told: a batch was taken, a block is to be packed, or which batches are still needed. */
+export type PrepareRequest = 'taken' | { pack: Segment<number>[]; request: number } | { keepFrom: number };
 
 /** Batches a thread may prepare ahead of the one taking them: bounds the memory a fast parse can fill. */
 export const BATCHES_AHEAD = 8;
@@ -237,6 +240,7 @@ export function prepareRowsInThread(job: PrepareJob, onBytes: (bytes: number) =>
       tell({ pack: [...segments], request });
       return new Promise((resolve, reject) => packing.set(request, { resolve, reject }));
     },
+    keepFrom: (seq) => tell({ keepFrom: seq }),
     async close() {
       closing = true;
       await worker.terminate();
