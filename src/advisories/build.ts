@@ -3,6 +3,7 @@ import type { Readable } from 'node:stream';
 import { Value } from '@sinclair/typebox/value';
 import { TLP_LABELS, type Tlp } from '../observations/model.ts';
 import { canonicalVers, formatCpe, formatPurl, parseCpe, parseNativeRange, parsePurl, parseVers } from '../versions/index.ts';
+import { rowProblem } from '../intake/feed-input.ts';
 import type { AdvisoryContext, AdvisoryRow } from './format.ts';
 import { AdvisorySchema, type Advisory } from './model.ts';
 
@@ -33,10 +34,8 @@ export const strings = (v: unknown): string[] => asArray(v).flatMap((s) => asStr
 export const optional = <K extends string>(key: K, value: string | undefined): Partial<Record<K, string>> =>
   value === undefined ? {} : ({ [key]: value } as Record<K, string>);
 
-export const errorRow = (context: AdvisoryContext, line: number, field: string | undefined, reason: string): AdvisoryRow => ({
-  line,
-  error: { file: context.file, line, ...(field ? { field } : {}), reason },
-});
+/** A bad row of an advisory file. */
+export const errorRow = (context: AdvisoryContext, line: number, field: string | undefined, reason: string): AdvisoryRow => ({ line, error: rowProblem(context.file, line, field, reason) });
 
 /** Primary language subtag, lower case: `en-US` → `en`, `NL` → `nl`; English when absent. */
 export const languageOf = (tag: unknown): string => asString(tag)?.split(/[-_]/)[0].toLowerCase() ?? 'en';

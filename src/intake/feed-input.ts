@@ -12,7 +12,7 @@ import { parse as parseCsv } from 'csv-parse/sync';
 import { TLP_LABELS, type Indicators, type Observation, type Severity, type Tlp } from '../observations/model.ts';
 import { parseCidr, parseDomain, parseIp, refang, urlHost } from '../indicators/index.ts';
 import { plainUtc } from './date-time.ts';
-import type { ParseContext, ParsedRow } from './format.ts';
+import type { ParseContext, ParsedRow, RowError } from './format.ts';
 
 export interface NumberedLine {
   line: number;
@@ -199,11 +199,16 @@ export function malwareFamily(text: unknown): string | undefined {
 /** Longest reason a row error keeps: a reason quotes the bad value, and a bad line may run to megabytes. */
 const REASON_LENGTH = 500;
 
-/** A bad row, named by its file, line and field. */
-export const rowError = (context: ParseContext, line: number, field: string | undefined, reason: string): ParsedRow => ({
+/** What was wrong with a row, named by its file, line and field: of a feed or of an advisory file alike. */
+export const rowProblem = (file: string, line: number, field: string | undefined, reason: string): RowError => ({
+  file,
   line,
-  error: { file: context.file, line, ...(field ? { field } : {}), reason: reason.length > REASON_LENGTH ? `${reason.slice(0, REASON_LENGTH - 1)}…` : reason },
+  ...(field ? { field } : {}),
+  reason: reason.length > REASON_LENGTH ? `${reason.slice(0, REASON_LENGTH - 1)}…` : reason,
 });
+
+/** A bad row of a feed. */
+export const rowError = (context: ParseContext, line: number, field: string | undefined, reason: string): ParsedRow => ({ line, error: rowProblem(context.file, line, field, reason) });
 
 /** Base name of a path in lower case, for name-based detection. */
 export const baseName = (fileName: string): string => fileName.replace(/^.*[\\/]/, '').toLowerCase();

@@ -29,3 +29,9 @@ test('without the comment line the date is the day the file came in; a wrong hea
   const { errors } = await parseText(epss, 'ip,port\n1.2.3.4,80\n');
   assert.deepEqual(errors.map((e) => e.line), [1]);
 });
+
+test('a bad value of a megabyte is quoted in its row error cut to 500 characters, as in feeds', async () => {
+  const { errors } = await parseText(epss, `cve,epss,percentile\n${'X'.repeat(1_000_000)},0.1,0.1\n`);
+  assert.deepEqual(errors.map((e) => [e.line, e.field]), [[2, 'cve']]);
+  assert.ok(errors[0].reason.startsWith('not a CVE id: "XXX') && errors[0].reason.length === 500, `${errors[0].reason.length} characters`);
+});
