@@ -23,7 +23,7 @@ port.on('message', (request: PrepareRequest) => {
     ahead--;
     resume?.();
   } else if ('keepFrom' in request) held.keepFrom(request.keepFrom);
-  else held.pack(request.pack).then((packed) => post({ packed, request: request.request }, buffersOf(packed)), fail);
+  else held.pack(request.pack).then((packed) => post({ packed, request: request.request }, buffersOf(packed))).catch(fail);
 });
 
 try {
