@@ -28,6 +28,11 @@ test('a registered source, its ingest, the batch with its rejected row, the obse
   const misspelt = await k('source', 'add', 'partner', '--format', 'shadowservr', '--reliability', 'B', '--tlp', 'AMBER');
   assert.equal(misspelt.code, 1);
   assert.match(misspelt.stderr, /unknown format "shadowservr"; formats: shadowserver, .*, csaf/);
+  const formats = JSON.parse((await k('formats', '--json')).stdout) as Array<{ name: string; reads: string }>;
+  assert.deepEqual(
+    ['shadowserver', 'list', 'csaf', 'osv'].map((name) => formats.find((f) => f.name === name)?.reads),
+    ['feed', 'feed', 'advisories', 'advisories'],
+  );
   assert.equal((await k('org', 'add', '--ref', 'KVK-7', '--name', 'Bakkerij Jansen', '--email', 'it@jansen.example')).code, 0);
   assert.equal((await k('asset', 'add', '--org', 'KVK-7', '192.0.2.0/24')).code, 0);
 

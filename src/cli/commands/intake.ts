@@ -4,6 +4,7 @@ import { Command, Option } from 'commander';
 import { wholeNumber } from '../../config.ts';
 import { FINDING_STATUSES, SETTABLE_STATUSES, findingById, listFindings, resolveUnseen, setFindingStatus, withVulnerabilityDetails, type FindingStatus, type SettableStatus } from '../../findings/index.ts';
 import { listBatches } from '../../intake/batches.ts';
+import { ADVISORY_FORMATS } from '../../advisories/index.ts';
 import { FORMATS } from '../../intake/index.ts';
 import { ingestFormat, listSources } from '../../intake/sources.ts';
 import { registerSource } from '../../pipeline/sources.ts';
@@ -197,11 +198,11 @@ export function purgeCommand(rt: Runtime): Command {
 
 export function formatsCommand(rt: Runtime): Command {
   return new Command('formats')
-    .description('the feed formats ingest reads')
+    .description('the formats ingest reads: feeds and advisories')
     .option('--json', 'print JSON')
     .action((o: { json?: boolean }) => {
-      const formats = FORMATS.map((f) => ({ name: f.name, description: f.description }));
+      const formats = [...FORMATS.map((f) => ({ name: f.name, reads: 'feed', description: f.description })), ...ADVISORY_FORMATS.map((f) => ({ name: f.name, reads: 'advisories', description: f.description }))];
       if (o.json) printJson(rt.io, formats);
-      else printTable(rt.io, formats, ['name', 'description']);
+      else printTable(rt.io, formats, ['name', 'reads', 'description']);
     });
 }
