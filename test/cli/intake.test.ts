@@ -1,20 +1,37 @@
+/**
+ * Threat information from the command line as an analyst takes it in (in this process, on one
+ * embedded store): sources, ingest by source, batches with their rejected rows, observations, purge.
+ */
 import assert from 'node:assert/strict';
 import { mkdtemp, rm, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
-import { koppel } from './koppel.ts';
+import { inProcessContext, type Context } from '../../src/context.ts';
+import { freshStore, type TestStore } from '../stores.ts';
+import { inProcessKoppel } from './koppel.ts';
 
+let testStore: TestStore;
+let context: Context;
 let dir: string;
-let dataDir: string;
-const k = (...args: string[]) => koppel(['--data-dir', dataDir, ...args]);
 const DAY = 86_400_000;
 
 before(async () => {
+  testStore = await freshStore('embedded');
+  context = inProcessContext(await testStore.open(), {});
   dir = await mkdtemp(path.join(tmpdir(), 'koppel-cli-intake-'));
-  dataDir = path.join(dir, 'data');
 });
-after(() => rm(dir, { recursive: true, force: true }));
+after(async () => {
+  await context.store.close();
+  await testStore.dispose();
+  await rm(dir, { recursive: true, force: true });
+});
+
+const run = inProcessKoppel(() => context, tmpdir());
+const k = async (...args: string[]) => {
+  const { code, out, err } = await run(...args);
+  return { code, stdout: out, stderr: err };
+};
 
 test('a registered source, its ingest, the batch with its rejected row, the observations, and their purge after retention', async () => {
   const added = await k('source', 'add', 'nightly-list', '--format', 'list', '--reliability', 'B', '--tlp', 'AMBER', '--severity', 'high', '--daily');
