@@ -64,9 +64,10 @@ export function blockRow(o: Observation): BlockRow {
 class Lines {
   private buffer: Buffer;
   private length = 0;
-  private ends: Uint32Array;
+  private readonly ends: Uint32Array;
   private count = 0;
 
+  /** For at most `lines` lines, of about `bytes` bytes in all (more bytes grow the buffer). */
   constructor(bytes: number, lines: number) {
     this.buffer = Buffer.allocUnsafeSlow(bytes);
     this.ends = new Uint32Array(lines);
@@ -78,11 +79,6 @@ class Lines {
       const larger = Buffer.allocUnsafeSlow(Math.max(this.buffer.length * 2, this.length + line.length * 3 + 1));
       this.buffer.copy(larger, 0, 0, this.length);
       this.buffer = larger;
-    }
-    if (this.count === this.ends.length) {
-      const longer = new Uint32Array(this.count * 2);
-      longer.set(this.ends);
-      this.ends = longer;
     }
     if (this.count > 0) this.buffer[this.length++] = 0x0a;
     this.length += this.buffer.write(line, this.length);
@@ -108,7 +104,6 @@ export interface PreparedLines {
  * heap for every 64 MB of outside memory it is handed.
  */
 export interface PreparedBlockRows {
-  size: number;
   records: PreparedLines;
   /** Each row's observation time and subject (see subjectLine). */
   subjects: PreparedLines;
@@ -118,29 +113,24 @@ export interface PreparedBlockRows {
   neighbourhoods: Int32Array;
 }
 
-/** Prepared rows in the making. */
+/** Prepared rows in the making, at most as many as it is made for. */
 export class BlockRowsBuilder {
   private readonly records: Lines;
   private readonly subjects: Lines;
-  private keys: Int32Array;
+  private readonly keys: Int32Array;
   private size = 0;
   private readonly summary: SummaryBuilder;
 
-  constructor(expectedRows: number) {
-    this.summary = new SummaryBuilder(expectedRows);
-    this.records = new Lines(expectedRows * 640, expectedRows);
-    this.subjects = new Lines(expectedRows * 80, expectedRows);
-    this.keys = new Int32Array(expectedRows * 2);
+  constructor(rows: number) {
+    this.summary = new SummaryBuilder(rows);
+    this.records = new Lines(rows * 640, rows);
+    this.subjects = new Lines(rows * 80, rows);
+    this.keys = new Int32Array(rows * 2);
   }
 
   /** Adds the row, whose subject's indicators (`row.subject` as read) are given too. */
   add(row: BlockRow, subject: Indicators): void {
     const n = this.size++;
-    if (2 * n === this.keys.length) {
-      const longer = new Int32Array(this.keys.length * 2);
-      longer.set(this.keys);
-      this.keys = longer;
-    }
     this.summary.add(subject);
     this.records.append(row.record);
     this.subjects.append(row.observedAt + row.subject);
@@ -149,7 +139,7 @@ export class BlockRowsBuilder {
   }
 
   take(): PreparedBlockRows {
-    return { size: this.size, records: this.records.take(), subjects: this.subjects.take(), keys: this.keys.subarray(0, 2 * this.size), neighbourhoods: this.summary.hashes() };
+    return { records: this.records.take(), subjects: this.subjects.take(), keys: this.keys.subarray(0, 2 * this.size), neighbourhoods: this.summary.hashes() };
   }
 }
 

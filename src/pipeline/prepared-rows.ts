@@ -80,7 +80,6 @@ class BatchBuilder {
   rows = 0;
   readonly errors: RowError[] = [];
   private readonly block = new BlockRowsBuilder(BATCH_ROWS);
-  private readonly keys = new Int32Array(2 * BATCH_ROWS);
   private readonly observedAt: string[] = [];
   private readonly subjects: string[] = [];
   private readonly receivedAt: string[] = [];
@@ -94,10 +93,7 @@ class BatchBuilder {
 
   add(o: Observation): void {
     const stored = blockRow(o);
-    const n = this.observedAt.length;
     this.block.add(stored, o.subject);
-    this.keys[2 * n] = stored.high;
-    this.keys[2 * n + 1] = stored.low;
     this.observedAt.push(stored.observedAt);
     this.subjects.push(stored.subject);
     this.receivedAt.push(o.receivedAt);
@@ -110,8 +106,9 @@ class BatchBuilder {
 
   take(): { batch: PreparedBatch; block: PreparedBlockRows } {
     const { seq, rows, errors, observedAt, subjects, receivedAt, kinds, types, severities, tlps, malware } = this;
-    const keys = this.keys.subarray(0, 2 * observedAt.length);
-    return { batch: { seq, rows, errors, keys, observedAt, subjects, receivedAt, kinds, types, severities, tlps, malware }, block: this.block.take() };
+    const block = this.block.take();
+    // The identity hashes serve deduplication where the batch goes as well as packing where its block rows stay.
+    return { batch: { seq, rows, errors, keys: block.keys, observedAt, subjects, receivedAt, kinds, types, severities, tlps, malware }, block };
   }
 }
 

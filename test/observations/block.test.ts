@@ -45,7 +45,7 @@ const zip = <A, B>(as: readonly A[], bs: readonly B[]): Array<[A, B]> => as.map(
 
 /** The observations prepared for blocks, as a preparing thread makes them. */
 function prepared(observations: Observation[]) {
-  const rows = new BlockRowsBuilder(2);
+  const rows = new BlockRowsBuilder(observations.length);
   for (const o of observations) rows.add(blockRow(o), o.subject);
   return rows.take();
 }
