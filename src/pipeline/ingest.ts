@@ -148,17 +148,20 @@ export async function ingestFile(db: Kysely<Database>, index: AssetIndex, reques
         }
         const high = rows.keys[2 * i];
         const low = rows.keys[2 * i + 1];
-        const observation = observationAt(rows, i);
-        // One the source reported before is not stored again, but it is received again: its findings
-        // hear of it (a daily source's finding of it is not fixed) without counting it twice.
+        // One the source reported before is not stored again. From a daily source it is received
+        // again: its findings hear of it (what the source still lists is not fixed) without counting
+        // it twice. From any other it is the same report again, and leaves its findings alone.
         let id: number | undefined;
-        if (seen.firstLineOfHash(high, low, counts.observations + counts.duplicates + 1) !== undefined) counts.duplicates++;
-        else {
+        if (seen.firstLineOfHash(high, low, counts.observations + counts.duplicates + 1) !== undefined) {
+          counts.duplicates++;
+          if (!source.reportsDaily) continue;
+        } else {
           block ??= new BlockBuilder(await reserveBlockId(db));
           id = block.add(rows.seq, i, observedAt);
           counts.observations++;
           if (block.full) await writeFullBlock();
         }
+        const observation = observationAt(rows, i);
         const reached = matchObservation(index, observation);
         if (reached.length > 0) groups.add(sightingOf(observation, source.id, id), reached);
         if (groups.size >= GROUPS_PER_FLUSH) await flush();

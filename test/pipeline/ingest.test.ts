@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { inProcessContext, type Context } from '../../src/context.ts';
-import { listFindings, resolveUnseen } from '../../src/findings/index.ts';
+import { listFindings, resolveUnseen, setFindingStatus } from '../../src/findings/index.ts';
 import { listBatches } from '../../src/intake/batches.ts';
 import type { Observation } from '../../src/observations/index.ts';
 import { ingestFile } from '../../src/pipeline/index.ts';
@@ -143,6 +143,19 @@ onEachStore('ingest and matching', (kind) => {
     assert.equal((await standing()).status, 'resolved');
     await run();
     assert.deepEqual([(await standing()).status, (await standing()).count], ['new', 1]);
+  });
+
+  test('a source that does not report daily sending an entry again reopens nothing: what an analyst resolved stays resolved', async () => {
+    await context.store.db.insertInto('sources').values({ name: 'weekly', format: 'list', reliability: 'B', tlp: 'AMBER', severity: null, reports_daily: false }).execute();
+    const file = path.join(dir, 'weekly.txt');
+    await writeFile(file, '192.0.2.212\n');
+    const run = async () => ingestFile(context.store.db, await context.matcher.index(), { file, format: 'list', source: 'weekly' });
+    const finding = async () => (await listFindings(context.store.db, { org: 'CUSTOMER' })).find((f) => f.indicator === '192.0.2.212')!;
+    await run();
+    await setFindingStatus(context.store.db, (await finding()).id, 'resolved', 'patched on Monday');
+    const again = await run();
+    assert.deepEqual([again.observations, again.duplicates, again.findingsNew, again.findingsSeenAgain], [0, 1, 0, 0]);
+    assert.deepEqual([(await finding()).status, (await finding()).statusReason, (await finding()).count], ['resolved', 'patched on Monday', 1]);
   });
 
   test('a column mapping without a format reads the file as generic CSV, whatever its header', async () => {
