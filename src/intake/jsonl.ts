@@ -11,7 +11,7 @@ import type { Readable } from 'node:stream';
 import type { Indicators, OtherParty } from '../observations/model.ts';
 import type { IntakeFormat, ParseContext, ParsedRow } from './format.ts';
 import { numberedLines, rowError, stricterTlp } from './feed-input.ts';
-import { canonicalIndicators, checkedRow, type Checked, type RawIndicators } from './observation.ts';
+import { canonicalIndicators, checkedRow, withinReach, type Checked, type RawIndicators } from './observation.ts';
 
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
@@ -45,19 +45,17 @@ function observe(context: ParseContext, line: number, text: string): ParsedRow {
     others.push({ role: other.role, indicators: indicators.value });
   }
   const { source, reliability, tlp } = observation;
-  return {
-    line,
-    observation: {
-      ...observation,
-      source: context.source.name,
-      reliability: context.source.reliability,
-      tlp: stricterTlp(tlp, context.source.tlp),
-      receivedAt: context.receivedAt,
-      subject: subject.value,
-      others,
-      evidence: { ...observation.evidence, sharedAs: { source, reliability, tlp } },
-    },
-  };
+  // Checked again once canonical: `::ffff:0:0/96` passes as an IPv6 network and is all of IPv4.
+  return withinReach(context, line, {
+    ...observation,
+    source: context.source.name,
+    reliability: context.source.reliability,
+    tlp: stricterTlp(tlp, context.source.tlp),
+    receivedAt: context.receivedAt,
+    subject: subject.value,
+    others,
+    evidence: { ...observation.evidence, sharedAs: { source, reliability, tlp } },
+  });
 }
 
 async function* parse(input: Readable, context: ParseContext): AsyncIterable<ParsedRow> {

@@ -186,7 +186,8 @@ export function checkedRow(context: ParseContext, line: number, value: unknown):
  */
 const WIDEST_PREFIX = { 4: 8, 6: 16 } as const;
 
-function withinReach(context: ParseContext, line: number, observation: Observation): ParsedRow {
+/** The observation, or a row error when its subject network is wider than that; checked on the subject in canonical form. */
+export function withinReach(context: ParseContext, line: number, observation: Observation): ParsedRow {
   const network = observation.subject.network;
   if (network !== undefined) {
     const widest = WIDEST_PREFIX[network.includes(':') ? 6 : 4];

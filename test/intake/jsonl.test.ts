@@ -58,3 +58,11 @@ test("a line's own source, reliability, receipt time and looser TLP give way to 
   );
   assert.deepEqual(observations[0].evidence.sharedAs, { source: 'shadowserver', reliability: 'A', tlp: 'CLEAR' });
 });
+
+test('a subject network that is all of IPv4 written as IPv6 is as wide as it is: refused', async () => {
+  const lines = [JSON.stringify({ ...base, subject: { network: '::ffff:0:0/96' } }), JSON.stringify({ ...base, subject: { network: '::ffff:192.0.2.0/120' } })].join('\n');
+  const { observations, errors } = await runText(jsonl, lines, 'peer.jsonl');
+  assert.deepEqual(observations.map((o) => o.subject.network), ['192.0.2.0/24']);
+  assert.deepEqual(errors.map((e) => [e.line, e.field]), [[1, 'subject.network']]);
+  assert.match(errors[0].reason, /0\.0\.0\.0\/0 is wider than \/8/);
+});
