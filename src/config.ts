@@ -38,11 +38,13 @@ export type SettingName = (typeof SETTINGS)[number]['name'];
 export type Environment = Readonly<Record<string, string | undefined>>;
 
 /** A setting that is a whole number (of days, of attempts). */
+/** Digits alone, of a size numbers hold exactly: not `1e3`, `0x10`, ` 5` or `-1`. */
+export const isWholeNumber = (text: string | undefined): text is string => text !== undefined && /^\d+$/.test(text) && Number.isSafeInteger(Number(text));
+
 export function wholeNumber(env: Environment, name: SettingName): number {
   const text = setting(env, name);
-  const value = Number(text);
-  if (!Number.isInteger(value) || value < 0) throw new Error(`${name} must be a whole number, not "${text}"`);
-  return value;
+  if (!isWholeNumber(text)) throw new Error(`${name} must be a whole number, not "${text}"`);
+  return Number(text);
 }
 
 export function setting(env: Environment, name: SettingName): string | undefined {

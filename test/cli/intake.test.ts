@@ -95,6 +95,8 @@ test('a count that is not a whole number is refused by name, before anything run
     ['purge', '--days', 'ninety'],
     ['observations', '--limit', '-5'],
     ['batches', '--limit', '2.5'],
+    ['batches', '--limit', '1e3'],
+    ['observations', '--limit', '0x10'],
   ]) {
     const run = await k(...args);
     assert.notEqual(run.code, 0, args.join(' '));

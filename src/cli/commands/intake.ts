@@ -1,7 +1,7 @@
 /** `koppel ingest`, `source`, `findings`, `finding`, `observations`, `batches`, `purge`: threat information in, findings out. */
 import path from 'node:path';
 import { Command, Option } from 'commander';
-import { wholeNumber } from '../../config.ts';
+import { isWholeNumber, wholeNumber } from '../../config.ts';
 import { FINDING_STATUSES, SETTABLE_STATUSES, findingById, listFindings, resolveUnseen, setFindingStatus, withVulnerabilityDetails, type FindingStatus, type SettableStatus } from '../../findings/index.ts';
 import { listBatches } from '../../intake/batches.ts';
 import { ADVISORY_FORMATS } from '../../advisories/index.ts';
@@ -123,7 +123,7 @@ export function findingsCommand(rt: Runtime): Command {
 }
 
 const findingId = (text: string): number => {
-  if (!/^\d+$/.test(text)) throw new KoppelError('invalid', `"${text}" is not a finding id (a whole number, as koppel findings shows)`);
+  if (!isWholeNumber(text)) throw new KoppelError('invalid', `"${text}" is not a finding id (a whole number, as koppel findings shows)`);
   return Number(text);
 };
 

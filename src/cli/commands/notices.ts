@@ -1,6 +1,6 @@
 /** `koppel notify`, `notices`, `notice show`, `review`, `policy`, `org policy`, `org webhook`: findings become warnings. */
 import { Command, Option } from 'commander';
-import { setting } from '../../config.ts';
+import { isWholeNumber, setting } from '../../config.ts';
 import { channelsFromEnv, closeChannels, deliverDue, deliveryOptionsFromEnv } from '../../delivery/outbox-worker.ts';
 import { KoppelError } from '../../errors.ts';
 import { KINDS, SEVERITIES, type Kind, type Severity } from '../../observations/index.ts';
@@ -160,7 +160,7 @@ function applyFlags(current: PolicyOverrides, given: PolicyFlags): PolicyOverrid
   const repeat: Partial<Record<Kind, number>> = { ...next.repeatIntervalDays };
   for (const [kind, daysText] of Object.entries(f.repeat)) {
     if (!(KINDS as readonly string[]).includes(kind)) problems.push(`--repeat: "${kind}" is not a kind (${KINDS.join(', ')})`);
-    else if (!/^\d+$/.test(daysText)) problems.push(`--repeat ${kind}: "${daysText}" is not a number of days`);
+    else if (!isWholeNumber(daysText)) problems.push(`--repeat ${kind}: "${daysText}" is not a number of days`);
     else repeat[kind as Kind] = Number(daysText);
   }
   if (Object.keys(f.repeat).length) next.repeatIntervalDays = repeat;
