@@ -58,8 +58,7 @@ export function blockRow(o: Observation): BlockRow {
 
 /**
  * Lines of text as UTF-8 in one growing buffer, with where each ends. Written as they come, records
- * do not live on as strings, which would take each through the collector's old generation; and the
- * buffer crosses from the preparing thread without a copy.
+ * do not live on as strings, which would take each through the collector's old generation.
  */
 class Lines {
   private buffer: Buffer;
@@ -69,14 +68,14 @@ class Lines {
 
   /** For at most `lines` lines, of about `bytes` bytes in all (more bytes grow the buffer). */
   constructor(bytes: number, lines: number) {
-    this.buffer = Buffer.allocUnsafeSlow(bytes);
+    this.buffer = Buffer.allocUnsafe(bytes);
     this.ends = new Uint32Array(lines);
   }
 
   append(line: string): void {
     // A UTF-16 unit takes at most 3 bytes in UTF-8; one more for the newline.
     if (this.length + line.length * 3 + 1 > this.buffer.length) {
-      const larger = Buffer.allocUnsafeSlow(Math.max(this.buffer.length * 2, this.length + line.length * 3 + 1));
+      const larger = Buffer.allocUnsafe(Math.max(this.buffer.length * 2, this.length + line.length * 3 + 1));
       this.buffer.copy(larger, 0, 0, this.length);
       this.buffer = larger;
     }

@@ -45,6 +45,11 @@ export interface IngestReport extends BatchCounts {
 /** Block writes under way while the next rows are read. */
 const BLOCK_WRITES_IN_FLIGHT = 2;
 /**
+ * Batches a block may span before it is written, full or not: the preparing thread holds every batch
+ * a block being filled takes rows from, and a file with few new rows would fill one slowly.
+ */
+const BLOCK_SPAN_BATCHES = 16;
+/**
  * Findings held before they are written: all of a report of a few million rows (a threat reported
  * several times in one file is written once), a bounded memory for a file of any size.
  */
@@ -95,7 +100,9 @@ export async function ingestFile(db: Kysely<Database>, index: AssetIndex, reques
   // rather than count an observation twice.
   const flush = async () => {
     await writeFullBlock();
-    await Promise.all(writes.splice(0));
+    // Every write settles before a failure is reported: what a failed ingest wrote is then all there to discard.
+    const failed = (await Promise.allSettled(writes.splice(0))).find((w) => w.status === 'rejected');
+    if (failed) throw failed.reason;
     const list = groups.take();
     const pendingErrors = rowErrors;
     const range = written;
@@ -166,7 +173,7 @@ export async function ingestFile(db: Kysely<Database>, index: AssetIndex, reques
         if (reached.length > 0) groups.add(sightingOf(observation, source.id, id), reached);
         if (groups.size >= GROUPS_PER_FLUSH) await flush();
       }
-      // Rows already stored go in no block: a file of them alone holds no batch for longer than this.
+      if (block && rows.seq - block.segments[0].rows + 1 >= BLOCK_SPAN_BATCHES) await writeFullBlock();
       prepared.keepFrom(block ? block.segments[0].rows : rows.seq + 1);
     }
     await flush();

@@ -172,7 +172,7 @@ export type PrepareMessage =
   | { failed: string; code?: ErrorCode; problems?: Problem[] };
 
 /** What the preparing thread is told: a batch was taken, a block is to be packed, or which batches are still needed. */
-export type PrepareRequest = 'taken' | { pack: Segment<number>[]; request: number } | { keepFrom: number };
+export type PrepareRequest = 'taken' | { pack: readonly Segment<number>[]; request: number } | { keepFrom: number };
 
 /** Batches a thread may prepare ahead of the one taking them: bounds the memory a fast parse can fill. */
 export const BATCHES_AHEAD = 8;
@@ -234,7 +234,7 @@ export function prepareRowsInThread(job: PrepareJob, onBytes: (bytes: number) =>
     pack(segments) {
       if (failure) return Promise.reject(failure);
       const request = ++requests;
-      tell({ pack: [...segments], request });
+      tell({ pack: segments, request });
       return new Promise((resolve, reject) => packing.set(request, { resolve, reject }));
     },
     keepFrom: (seq) => tell({ keepFrom: seq }),

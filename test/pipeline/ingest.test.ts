@@ -158,6 +158,23 @@ onEachStore('ingest and matching', (kind) => {
     assert.deepEqual([(await finding()).status, (await finding()).statusReason, (await finding()).count], ['resolved', 'patched on Monday', 1]);
   });
 
+  test('a file with few new rows among many stored before writes its blocks as it goes, not when one is full', async () => {
+    const file = path.join(dir, 'mostly-known.txt');
+    const addresses = Array.from({ length: 40_000 }, (_, i) => `203.0.${(i >> 8) & 255}.${i & 255}`);
+    const at = new Date('2026-11-20T06:00:00Z');
+    const write = async (list: string[]) => {
+      await writeFile(file, `${list.join('\n')}\n`);
+      await utimes(file, at, at);
+    };
+    await write(addresses.filter((_, i) => i % 1000 !== 999));
+    await ingestFile(context.store.db, await context.matcher.index(), { file, format: 'list', source: 'testfeed' });
+    await write(addresses);
+    const second = await ingestFile(context.store.db, await context.matcher.index(), { file, format: 'list', source: 'testfeed' });
+    assert.deepEqual([second.observations, second.duplicates], [40, 39_960]);
+    const blocks = await context.store.db.selectFrom('observation_blocks').select('rows').where('batch_id', '=', second.batch).orderBy('id').execute();
+    assert.deepEqual(blocks.map((b) => b.rows), [32, 8], 'the 40 new rows in two blocks: the first spans the 16 batches (32,768 rows) a block may');
+  });
+
   test('a column mapping without a format reads the file as generic CSV, whatever its header', async () => {
     const file = path.join(dir, 'export.csv');
     await writeFile(file, 'seen,src_host,what\n2026-11-26T10:00:00Z,192.0.2.221,proxy\n');
