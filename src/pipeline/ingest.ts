@@ -23,6 +23,8 @@ export interface IngestRequest {
   file: string;
   /** What the file is called in its batch, row errors and report (an upload's own name); its path when absent. */
   name?: string;
+  /** When the file was written, which rows without a time of their own are observed at; the file's modification time when absent. */
+  fileTime?: string;
   /** `--format`; detected from the file's name and content when absent (generic CSV when `options.map` is given). */
   format?: string;
   /** `--source`; derived from the format when absent. */
@@ -128,11 +130,14 @@ export async function ingestFile(db: Kysely<Database>, index: AssetIndex, reques
     const { size: total, mtime } = await stat(request.file);
     let bytes = 0;
     const onBytes = (read: number) => request.progress?.((bytes += read), total);
+    const receivedAt = new Date().toISOString();
+    const writtenAt = request.fileTime ?? mtime.toISOString();
     const context = {
       file: name,
       source: { name: source.name, reliability: source.reliability, tlp: source.tlp, ...(source.severity ? { severity: source.severity } : {}) },
-      receivedAt: new Date().toISOString(),
-      fileTime: mtime.toISOString(),
+      receivedAt,
+      // Nothing is observed after it is received: a file dated in the future (a wrong clock, a made-up upload time) counts as written now.
+      fileTime: writtenAt < receivedAt ? writtenAt : receivedAt,
       options: { ...request.options },
     };
     prepared =

@@ -147,6 +147,20 @@ test('a feed file uploaded to ingest: its batch, observations and findings; the 
   assert.equal((await app.inject({ method: 'PATCH', url: '/api/v1/findings/999999', headers: as(analyst), payload: { status: 'acknowledged' } })).statusCode, 404);
 });
 
+test('an upload dated in the future counts as written when it came in: nothing is observed after it is received', async () => {
+  const before = new Date().toISOString();
+  const upload = await app.inject({
+    method: 'POST',
+    url: '/api/v1/ingest?filename=later.txt&format=list&modified=2099-01-01T00:00:00Z',
+    headers: { ...as(analyst), 'content-type': 'text/plain' },
+    payload: '198.51.100.240\n',
+  });
+  assert.equal(upload.statusCode, 200, upload.body);
+  const [observation] = (await app.inject({ url: '/api/v1/observations?indicator=198.51.100.240', headers: as(analyst) })).json();
+  assert.ok(observation.observedAt >= before && observation.observedAt <= new Date().toISOString(), observation.observedAt);
+  assert.equal(observation.observedAt, observation.receivedAt);
+});
+
 test('an upload in the format its registered source was registered with, when none is given; an unknown source is refused', async () => {
   const registered = await app.inject({ method: 'POST', url: '/api/v1/sources', headers: as(analyst), payload: { name: 'partner-list', format: 'list', reliability: 'C', tlp: 'GREEN' } });
   assert.equal(registered.statusCode, 201, registered.body);

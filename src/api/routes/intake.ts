@@ -1,6 +1,6 @@
 /** Threat information over HTTP: upload for ingest, sources, batches, observations and findings. */
 import { createWriteStream } from 'node:fs';
-import { mkdtemp, rm, utimes } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
@@ -183,13 +183,13 @@ export function intakeRoutes(context: Context): FastifyPluginAsyncTypebox {
         },
         preHandler: requireAnalyst,
       }, async (request) => {
+        // An unknown source is refused before the upload is kept.
+        const format = await ingestFormat(db, request.query.format, request.query.source);
         const dir = await mkdtemp(path.join(tmpdir(), 'koppel-ingest-'));
         const name = path.basename(request.query.filename ?? 'upload');
         const file = path.join(dir, name);
         try {
           await pipeline(request.body as NodeJS.ReadableStream, createWriteStream(file));
-          if (request.query.modified) await utimes(file, new Date(request.query.modified), new Date(request.query.modified));
-          const format = await ingestFormat(db, request.query.format, request.query.source);
           const advisoryFormat = await advisoryFormatOf(file, format);
           if (advisoryFormat) {
             const r = await ingestAdvisoryFile(db, await softwareIndexFor(db, context.bus), { file, name, format: advisoryFormat, source: request.query.source, org: request.query.org });
@@ -198,6 +198,7 @@ export function intakeRoutes(context: Context): FastifyPluginAsyncTypebox {
           const report = await ingestFile(db, await context.matcher.index(), {
             file,
             name,
+            ...(request.query.modified ? { fileTime: new Date(request.query.modified).toISOString() } : {}),
             format,
             source: request.query.source,
             options: request.query.map ? { map: request.query.map } : {},
